@@ -1,0 +1,36 @@
+import type { ZodType, ZodTypeDef } from 'zod';
+import { eventBatchSchema, rawBatchSchema, type EventBatch, type RawBatch } from './batch';
+
+/** A message that can never be processed: undecodable or not of the expected shape. */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function encodeMessage(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+/** Decode and validate with the same schema the producer used. Throws PoisonMessageError. */
+export function decodeMessage<T>(data: Uint8Array, schema: ZodType<T, ZodTypeDef, unknown>): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(data));
+  } catch (cause) {
+    throw new PoisonMessageError('message is not UTF-8 JSON', { cause });
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new PoisonMessageError(`message does not match its schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+export const decodeRawBatch = (data: Uint8Array): RawBatch => decodeMessage(data, rawBatchSchema);
+export const decodeEventBatch = (data: Uint8Array): EventBatch => decodeMessage(data, eventBatchSchema);

@@ -1,0 +1,50 @@
+/**
+ * Stream and subject names: the only place they are spelled out.
+ * Every subject is scoped by tenant so consumers, tails and quotas can filter on it.
+ */
+export const STREAMS = {
+  INGEST: 'INGEST',
+  PARSE: 'PARSE',
+  EVENTS: 'EVENTS',
+  DLQ: 'DLQ',
+} as const;
+export type StreamName = (typeof STREAMS)[keyof typeof STREAMS];
+
+export const STREAM_SUBJECTS: Record<StreamName, string> = {
+  INGEST: 'ingest.>',
+  PARSE: 'parse.>',
+  EVENTS: 'events.>',
+  DLQ: 'dlq.>',
+};
+
+/** Pipeline stages that may dead-letter a message. */
+export type DeadLetterStage = 'route' | 'parse' | 'index' | 'archive' | 'alert';
+
+export const ingestSubject = (tenant: string): string => `ingest.${tenant}`;
+export const parseSubject = (tenant: string): string => `parse.${tenant}`;
+export const eventsSubject = (tenant: string): string => `events.${tenant}`;
+export const dlqSubject = (stage: DeadLetterStage, tenant: string): string => `dlq.${stage}.${tenant}`;
+
+/** The tenant is the last token of every pipeline subject. */
+export function tenantOfSubject(subject: string): string {
+  return subject.slice(subject.lastIndexOf('.') + 1);
+}
+
+/** Request-reply subjects served by the auth service. */
+export const AUTH_SUBJECTS = {
+  verifyKey: 'auth.keys.verify',
+  /** Broadcast when a key is revoked so every cache drops it at once. */
+  keyRevoked: 'auth.keys.revoked',
+  orgSettings: 'auth.orgs.settings',
+} as const;
+
+/** Headers carried by pipeline and dead-letter messages. */
+export const HEADERS = {
+  msgId: 'Nats-Msg-Id',
+  dlqReason: 'Millrace-Dlq-Reason',
+  dlqStage: 'Millrace-Dlq-Stage',
+  dlqSubject: 'Millrace-Original-Subject',
+  dlqStream: 'Millrace-Original-Stream',
+  dlqSequence: 'Millrace-Original-Sequence',
+  dlqDeliveries: 'Millrace-Deliveries',
+} as const;
