@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** The one error body every endpoint returns. */
+export interface ErrorBody {
+  error: { status: number; code: string; message: string; details?: unknown; requestId: string };
+}
+
+const CODES: Record<number, string> = {
+  400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict',
+  413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable', 429: 'rate_limited',
+  500: 'internal', 503: 'unavailable',
+};
+
+/** Errors that carry their own HTTP meaning without depending on NestJS (e.g. from pure libs). */
+export interface HttpMeaningfulError {
+  status: number;
+  message: string;
+  code?: string;
+  retryAfterSeconds?: number;
+}
+
+function isHttpMeaningful(error: unknown): error is Error & HttpMeaningfulError {
+  return error instanceof Error && typeof (error as Partial<HttpMeaningfulError>).status === 'number';
+}
+
+/**
+ * A stable error body and a request id on every response; nothing internal leaks on a 500.
+ */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const requestId = String(request.id);
+    let status = HttpStatus.INTERNAL_SERVER_ERROR;
+    let message = 'internal error';
+    let details: unknown;
+    let code: string | undefined;
+
+    if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'string') message = response;
+      else {
+        const body = response as { message?: unknown; details?: unknown; code?: string; retryAfterSeconds?: number };
+        message = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? exception.message);
+        details = body.details;
+        code = body.code;
+        if (body.retryAfterSeconds) reply.header('Retry-After', String(body.retryAfterSeconds));
+      }
+    } else if (isHttpMeaningful(exception) && exception.status >= 400 && exception.status < 600) {
+      status = exception.status;
+      message = exception.message;
+      code = exception.code;
+      if (exception.retryAfterSeconds) reply.header('Retry-After', String(exception.retryAfterSeconds));
+    } else if ((exception as { statusCode?: number })?.statusCode && (exception as { statusCode: number }).statusCode < 500) {
+      // Fastify's own errors (body too large, bad content type, malformed JSON).
+      status = (exception as { statusCode: number }).statusCode;
+      message = (exception as Error).message;
+    }
+
+    if (status >= 500) {
+      this.logger.error({ err: exception, requestId }, 'request failed');
+      if (!(exception instanceof HttpException) && !isHttpMeaningful(exception)) message = 'internal error';
+    }
+
+    const body: ErrorBody = {
+      error: { status, code: code ?? CODES[status] ?? `http_${status}`, message, requestId, ...(details ? { details } : {}) },
+    };
+    reply.header('X-Request-Id', requestId).status(status).send(body);
+  }
+}

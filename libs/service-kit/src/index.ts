@@ -1,0 +1,16 @@
+export {
+  ConfigError, loadConfig, baseConfigSchema, natsConfigSchema, databaseConfigSchema, openSearchConfigSchema,
+  booleanFlag, portSetting,
+} from './config';
+export type { BaseConfig, NatsConfig, DatabaseConfig, OpenSearchConfig } from './config';
+export { loggingModule, REDACTED_PATHS } from './logging';
+export { MetricsModule, MetricsController } from './metrics';
+export { HealthModule, HealthController, READINESS_CHECKS } from './health';
+export type { ReadinessCheck } from './health';
+export { GlobalExceptionFilter } from './errors';
+export type { ErrorBody, HttpMeaningfulError } from './errors';
+export { bootstrapService, runMain } from './bootstrap';
+export type { ServiceOptions } from './bootstrap';
+export { OpenSearchModule, OPENSEARCH_CLIENT, OpenSearchReadiness, createOpenSearchClient } from './opensearch';
+export { databaseOptions, migrateSchema, PostgresReadiness } from './database';
+export type { SchemaOptions } from './database';
