@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { PublicRoute } from './public-route';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 
 /** A real dependency the service cannot work without; `check` throws when it is unusable. */
@@ -22,6 +23,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer));
 }
 
+@PublicRoute()
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

@@ -14,3 +14,4 @@ export type { ServiceOptions } from './bootstrap';
 export { OpenSearchModule, OPENSEARCH_CLIENT, OpenSearchReadiness, createOpenSearchClient } from './opensearch';
 export { databaseOptions, migrateSchema, PostgresReadiness } from './database';
 export type { SchemaOptions } from './database';
+export { PublicRoute, PUBLIC_ROUTE } from './public-route';

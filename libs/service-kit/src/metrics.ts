@@ -1,9 +1,11 @@
 import { Controller, Get, Header, Module } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { PublicRoute } from './public-route';
 
 let defaultsCollected = false;
 
+@PublicRoute()
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { baseConfigSchema, natsConfigSchema, openSearchConfigSchema } from '@millrace/service-kit';
+
+export const indexerConfigSchema = baseConfigSchema.merge(natsConfigSchema).merge(openSearchConfigSchema).extend({
+  /** EVENTS batches indexed at once; each is one `_bulk` request. */
+  INDEXER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  INDEXER_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(8),
+  INDEX_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+  INDEX_REPLICAS: z.coerce.number().int().min(0).max(5).default(0),
+});
+export type IndexerConfig = z.infer<typeof indexerConfigSchema>;
+export const INDEXER_CONFIG = Symbol('INDEXER_CONFIG');

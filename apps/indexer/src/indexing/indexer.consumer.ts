@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Client } from '@opensearch-project/opensearch';
+import { Counter, register } from 'prom-client';
+import { STREAMS, decodeEventBatch, dlqSubject, encodeMessage, HEADERS, type EventBatch } from '@millrace/log-schema';
+import { BatchConsumer, JETSTREAM, JETSTREAM_MANAGER, deadLetters, type JetStreamClient, type JetStreamManager } from '@millrace/messaging';
+import { OPENSEARCH_CLIENT } from '@millrace/service-kit';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { INDEXER_CONFIG, type IndexerConfig } from '../config';
+import { BulkWriter } from './bulk-writer';
+import { ensureTemplates } from './templates';
+
+const documents =
+  (register.getSingleMetric('millrace_indexer_documents_total') as Counter) ??
+  new Counter({ name: 'millrace_indexer_documents_total', help: 'Documents written, by outcome', labelNames: ['outcome'] });
+
+/** EVENTS → OpenSearch. A batch is acked only after every document's fate is durable. */
+@Injectable()
+export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Indexer');
+  private consumer?: BatchConsumer<EventBatch>;
+  private readonly writer: BulkWriter;
+
+  constructor(
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
+    @Inject(INDEXER_CONFIG) private readonly config: IndexerConfig,
+  ) {
+    this.writer = new BulkWriter(client);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureTemplates(this.client, { shards: this.config.INDEX_SHARDS, replicas: this.config.INDEX_REPLICAS });
+    this.consumer = new BatchConsumer<EventBatch>({
+      js: this.js,
+      jsm: this.jsm,
+      stream: STREAMS.EVENTS,
+      durable: 'indexer',
+      stage: 'index',
+      decode: decodeEventBatch,
+      handle: (batch) => this.index(batch),
+      concurrency: this.config.INDEXER_CONCURRENCY,
+      maxDeliver: this.config.INDEXER_MAX_DELIVER,
+      backoffMs: [1000, 2000, 5000, 10000, 20000, 30000, 60000],
+      logger: this.logger,
+    });
+    await this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop(this.config.SHUTDOWN_TIMEOUT_MS);
+  }
+
+  private async index(batch: EventBatch): Promise<void> {
+    const outcome = await this.writer.write(batch.events);
+    documents.inc({ outcome: 'indexed' }, outcome.indexed);
+    if (outcome.degraded) documents.inc({ outcome: 'degraded' }, outcome.degraded);
+    if (outcome.rejected.length === 0) return;
+    // Unindexable documents go to the DLQ with OpenSearch's reason; the rest of the batch is done.
+    const h = natsHeaders();
+    h.set(HEADERS.dlqStage, 'index');
+    h.set(HEADERS.dlqReason, outcome.rejected[0].reason.replace(/[\r\n]+/g, ' '));
+    const rejectedBatch: EventBatch = { ...batch, events: outcome.rejected.map((r) => r.event) };
+    await this.js.publish(dlqSubject('index', batch.tenant), encodeMessage({ ...rejectedBatch, reasons: outcome.rejected.map((r) => ({ id: r.event.id, reason: r.reason })) }), {
+      headers: h,
+      msgID: `index:${batch.batchId}`,
+    });
+    deadLetters.inc({ stage: 'index', reason: 'rejected_document' }, outcome.rejected.length);
+    documents.inc({ outcome: 'dead_lettered' }, outcome.rejected.length);
+    this.logger.warn(`${outcome.rejected.length} document(s) of batch ${batch.batchId} dead-lettered: ${outcome.rejected[0].reason}`);
+  }
+}

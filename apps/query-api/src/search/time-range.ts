@@ -1,0 +1,34 @@
+/** A time bound was given in a form we cannot read. */
+export class TimeRangeError extends Error {
+  override readonly name = 'TimeRangeError';
+  readonly status = 400;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * Read a time bound: `now`, relative (`-15m`, `now-1h`, `now-2d`), epoch seconds or
+ * milliseconds, or ISO 8601 (no zone = UTC).
+ */
+export function parseTimeBound(value: string, now: number, name: string): number {
+  const text = value.trim();
+  if (text === 'now') return now;
+  const relative = /^(?:now)?-(\d+)([smhdw])$/.exec(text);
+  if (relative) return now - Number(relative[1]) * UNIT_MS[relative[2]];
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    return n < 1e11 ? n * 1000 : n;
+  }
+  const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(text) ? `${text.replace(' ', 'T')}${text.length > 10 ? 'Z' : ''}` : text;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) {
+    throw new TimeRangeError(`${name} "${value}" is not a time: use now, -15m, now-1h, epoch milliseconds or ISO 8601`);
+  }
+  return ms;
+}
+
+export function parseTimeRange(from: string | undefined, to: string | undefined, defaultFrom: string, now = Date.now()): { from: number; to: number } {
+  const range = { from: parseTimeBound(from ?? defaultFrom, now, 'from'), to: to ? parseTimeBound(to, now, 'to') : now };
+  if (range.from > range.to) throw new TimeRangeError(`from (${new Date(range.from).toISOString()}) is after to (${new Date(range.to).toISOString()})`);
+  return range;
+}

@@ -1,0 +1,12 @@
+export { KEY_PREFIXES, generateKey, looksLikeKey, keyKindOf, hashKey, displayPrefix, secretsEqual } from './keys';
+export type { KeyKind } from './keys';
+export { SCOPES, ROLES } from './principal';
+export type { Scope, Role, Principal, PrincipalKind, VerifyKeyRequest, VerifyKeyReply, KeyRevokedEvent } from './principal';
+export { extractCredential } from './credentials';
+export type { Credential, CredentialSource, ExtractOptions } from './credentials';
+export { MissingCredentialError, InvalidCredentialError, ForbiddenCredentialError, AuthUnavailableError } from './errors';
+export { KeyVerifier, AUTH_CLIENT } from './key-verifier';
+export { AuthGuard, Auth, CurrentPrincipal, authorise, AUTH_REQUIREMENT, SESSION_VERIFIER } from './guard';
+export type { AuthRequirement, SessionVerifier } from './guard';
+export { AuthTokenModule } from './auth-token.module';
+export type { AuthTokenModuleOptions } from './auth-token.module';
