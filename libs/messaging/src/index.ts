@@ -7,3 +7,4 @@ export { publishDeadLetter } from './dead-letter';
 export { messagesSettled, deadLetters, handlerSeconds } from './metrics';
 export { NatsModule, NatsReadiness, NatsLifecycle, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER } from './nats.module';
 export type { NatsModuleOptions, NatsConnection, JetStreamClient, JetStreamManager } from './nats.module';
+export { NatsStatus } from './nats-status';

@@ -5,9 +5,10 @@ import type { NatsConfig, ReadinessCheck } from '@millrace/service-kit';
 import { connectNats } from './connection';
 import { ensureStreams, pipelineStreamConfigs } from './streams';
 
-export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
-export const JETSTREAM = Symbol('JETSTREAM');
-export const JETSTREAM_MANAGER = Symbol('JETSTREAM_MANAGER');
+import { JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION } from './nats.tokens';
+import { NatsStatus } from './nats-status';
+
+export { JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION };
 
 /** Drains the connection last, after consumers stopped pulling in beforeApplicationShutdown. */
 @Injectable()
@@ -64,8 +65,9 @@ export class NatsModule {
         { provide: JETSTREAM, useFactory: (nc: NatsConnection) => jetstream(nc, { timeout: 10000 }), inject: [NATS_CONNECTION] },
         NatsLifecycle,
         NatsReadiness,
+        NatsStatus,
       ],
-      exports: [NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, NatsReadiness],
+      exports: [NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, NatsReadiness, NatsStatus],
     };
   }
 }

@@ -54,6 +54,10 @@ export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicatio
   private async index(batch: EventBatch): Promise<void> {
     const outcome = await this.writer.write(batch.events);
     documents.inc({ outcome: 'indexed' }, outcome.indexed);
+    if (this.config.INDEXER_FAULT_CRASH_BEFORE_ACK) {
+      this.logger.error('fault injection: exiting after the bulk write, before the ack');
+      process.exit(70);
+    }
     if (outcome.degraded) documents.inc({ outcome: 'degraded' }, outcome.degraded);
     if (outcome.rejected.length === 0) return;
     // Unindexable documents go to the DLQ with OpenSearch's reason; the rest of the batch is done.

@@ -4,7 +4,7 @@ import {
   encodeMessage, ingestSubject, newBatchId, splitIntoBatches, STREAMS,
   type BatchSource, type RawBatch, type RawLine,
 } from '@millrace/log-schema';
-import { JETSTREAM, type JetStreamClient } from '@millrace/messaging';
+import { JETSTREAM, NatsStatus, type JetStreamClient } from '@millrace/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { bytesAccepted, linesAccepted, refusals } from './metrics';
 
@@ -34,9 +34,14 @@ export class IngestService {
   constructor(
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly nats: NatsStatus,
   ) {}
 
   async ingest(tenant: string, lines: RawLine[], source: BatchSource, idempotencyKey?: string): Promise<IngestOutcome> {
+    if (!this.nats.connected) {
+      refusals.inc({ protocol: source.protocol, reason: 'broker_unavailable' });
+      throw new BrokerUnavailableError(this.config.RETRY_AFTER_SECONDS, 'broker unreachable');
+    }
     const receivedAt = Date.now();
     const chunks = splitIntoBatches(lines);
     // With an Idempotency-Key, batch ids are derived from it so a retried request maps onto the
@@ -53,7 +58,7 @@ export class IngestService {
     const subject = ingestSubject(tenant);
     let duplicates = 0;
     const publishOne = async (batch: RawBatch) => {
-      const ack = await this.js.publish(subject, encodeMessage(batch), { msgID: batch.batchId, expect: { streamName: STREAMS.INGEST }, timeout: 10000 });
+      const ack = await this.js.publish(subject, encodeMessage(batch), { msgID: batch.batchId, expect: { streamName: STREAMS.INGEST }, timeout: this.config.PUBLISH_TIMEOUT_MS });
       if (ack.duplicate) duplicates++;
     };
     try {

@@ -1,0 +1,48 @@
+import { stackEnv, PROFILE } from './stack';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const services = require('../../../../tools/platform/services.cjs') as {
+  SERVICES: string[];
+  urls(profile: string): { ingest: string; query: string; auth: string };
+  migrate(env: object): void;
+  startAll(profile: string, env: object, extraFor?: (service: string) => Record<string, string>): Promise<void>;
+  startService(profile: string, service: string, env: object, extra?: Record<string, string>): number;
+  waitReady(profile: string, service: string, timeoutMs?: number): Promise<void>;
+  stopService(profile: string, service: string, options?: { signal?: string; timeoutMs?: number }): Promise<void>;
+  stopAll(profile: string): Promise<void>;
+  runningPid(profile: string, service: string): number | undefined;
+  createOrg(env: object, org: string): { org: string; ingestKey: string; readKey: string };
+};
+
+export interface Platform {
+  urls: { ingest: string; query: string; auth: string };
+  start(service: string, extra?: Record<string, string>): Promise<void>;
+  stop(service: string, signal?: string): Promise<void>;
+  isRunning(service: string): boolean;
+  createOrg(org: string): { org: string; ingestKey: string; readKey: string };
+  shutdown(): Promise<void>;
+}
+
+/** Start the eight services against the test stack (restarting any left over). */
+export async function startPlatform(): Promise<Platform> {
+  const env = stackEnv();
+  await services.stopAll(PROFILE);
+  services.migrate(env);
+  await services.startAll(PROFILE, env);
+  return {
+    urls: services.urls(PROFILE),
+    async start(service, extra = {}) {
+      services.startService(PROFILE, service, env, extra);
+      if (!extra.INDEXER_FAULT_CRASH_BEFORE_ACK) await services.waitReady(PROFILE, service);
+    },
+    stop: (service, signal) => services.stopService(PROFILE, service, { signal }),
+    isRunning: (service) => services.runningPid(PROFILE, service) !== undefined,
+    createOrg: (org) => services.createOrg(env, org),
+    shutdown: () => services.stopAll(PROFILE),
+  };
+}
+
+/** A fresh organisation name per run, so runs never see each other's data. */
+export function uniqueOrg(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}

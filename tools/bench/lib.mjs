@@ -1,0 +1,35 @@
+// Small helpers shared by the benchmarks: timing, percentiles, bounded concurrency, sample lines.
+import os from 'node:os';
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export async function runBounded(count, limit, work) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await work(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+}
+
+/** A ~200-byte JSON application line, varied so compression and parsing are realistic. */
+export function sampleLine(i, marker) {
+  return JSON.stringify({
+    level: ['info', 'warn', 'error', 'debug'][i % 4],
+    msg: `request ${marker} handled path=/api/v1/items/${i % 977} user=u${i % 131}`,
+    status: [200, 201, 404, 500][i % 4],
+    latency_ms: (i * 37) % 1500,
+    trace: (i * 2654435761 >>> 0).toString(16).padStart(8, '0'),
+  });
+}
+
+export function machine() {
+  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+  return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
+}
+
+export const mib = (bytes) => bytes / 1024 / 1024;
+export const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

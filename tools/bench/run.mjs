@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm run bench`: starts the local platform if needed (npm start), then prints the figures of
+// every benchmark, measured in this one run on this machine.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readEnv } from '../stack/stack-lib.mjs';
+import { machine } from './lib.mjs';
+import { endToEndVersusBulk, gatewayVersusRaw, ingestToSearchLatency, report } from './pipeline.mjs';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const services = require('../platform/services.cjs');
+const print = (line) => process.stdout.write(`${line}\n`);
+
+const quick = process.argv.includes('--quick');
+execFileSync(process.execPath, [path.join(ROOT, 'tools', 'platform', 'cli.mjs'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+const stack = readEnv('dev');
+const org = services.createOrg(stack, `bench${Date.now().toString(36)}`);
+const keys = { ingest: org.ingestKey, read: org.readKey };
+const urls = services.urls('dev');
+
+print(`# Millrace benchmarks — ${new Date().toISOString()}`);
+print(`machine: ${machine()}`);
+const gw = await gatewayVersusRaw({ urls, keys, stack, requests: quick ? 100 : 400, concurrency: 16 });
+const e2e = await endToEndVersusBulk({ urls, keys, tenant: org.org, stack, requests: quick ? 50 : 200, concurrency: 8 });
+const lat = await ingestToSearchLatency({ urls, keys, samples: quick ? 30 : 100, intervalMs: 100 });
+report({ gw, e2e, lat }, print);
+fs.mkdirSync(path.join(ROOT, '.millrace'), { recursive: true });
+fs.writeFileSync(path.join(ROOT, '.millrace', 'bench-last.json'), JSON.stringify({ at: new Date().toISOString(), machine: machine(), gw, e2e, lat }, null, 2));
