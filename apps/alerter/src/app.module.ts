@@ -19,7 +19,6 @@ export class AlerterModule {
         MetricsModule,
         HealthModule.register([NatsReadiness, PostgresReadiness, OpenSearchReadiness]),
       ],
-      providers: [PostgresReadiness],
     };
   }
 }

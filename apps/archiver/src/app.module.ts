@@ -19,7 +19,6 @@ export class ArchiverModule {
         MetricsModule,
         HealthModule.register([NatsReadiness, PostgresReadiness, OpenSearchReadiness]),
       ],
-      providers: [PostgresReadiness],
     };
   }
 }

@@ -9,6 +9,7 @@ runMain(async () => {
     name: 'ingest-gateway',
     config,
     bodyLimit: config.MAX_BODY_BYTES,
+    bodyParser: false,
     openApi: { title: 'Millrace ingest gateway', description: 'Every way logs come in; 2xx means stored' },
     configure: (app) => acceptRawBodies(app, config.MAX_BODY_BYTES),
   });

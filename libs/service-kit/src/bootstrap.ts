@@ -15,6 +15,8 @@ export interface ServiceOptions {
   bodyLimit?: number;
   /** Publish OpenAPI docs at /docs. */
   openApi?: { title: string; description: string; version?: string };
+  /** Let Nest parse JSON bodies (default). Off where routes read raw bytes themselves. */
+  bodyParser?: boolean;
   /** Extra set-up before listening (content-type parsers, microservices, ...). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -32,7 +34,7 @@ export async function bootstrapService(module: unknown, options: ServiceOptions)
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, bodyParser: options.bodyParser ?? true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new GlobalExceptionFilter());
   app.enableShutdownHooks();

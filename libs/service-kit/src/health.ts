@@ -59,13 +59,14 @@ export class HealthController {
 
 @Module({})
 export class HealthModule {
-  /** `checks` are providers available in the importing context (exported by their modules). */
+  /** `checks` are instantiated here; their own dependencies come from global modules (NATS, OpenSearch, TypeORM). */
   static register(checks: Array<Type<ReadinessCheck>>, imports: DynamicModule['imports'] = []): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false }), ...imports],
       controllers: [HealthController],
       providers: [
+        ...checks,
         {
           provide: READINESS_CHECKS,
           useFactory: (...instances: ReadinessCheck[]) => instances,
