@@ -144,13 +144,7 @@ describe('the walking pipeline', () => {
     const marker = `afterpoison${Date.now()}`;
     expect((await ingest([{ line: `${marker} still flows`, app: 'poison' }])).status).toBe(200);
     await searchUntil(marker, 1);
-    const dead = await eventually(async () => {
-      try {
-        return await jsm.streams.getMessage('DLQ', { last_by_subj: `dlq.route.${org.org}` });
-      } catch {
-        return undefined;
-      }
-    }, 15000);
+    const dead = await eventually(async () => (await jsm.streams.getMessage('DLQ', { last_by_subj: `dlq.route.${org.org}` })) ?? undefined, 15000);
     expect(new TextDecoder().decode(dead.data)).toBe('{"this is": not json');
     expect(dead.header.get('Millrace-Dlq-Reason')).toMatch(/not UTF-8 JSON/);
     expect(dead.header.get('Millrace-Original-Subject')).toBe(`ingest.${org.org}`);
