@@ -27,8 +27,23 @@ function stateDir(profile) {
   return path.join(REPO_ROOT, '.millrace', 'services', profile);
 }
 
+/**
+ * Local secrets (auth's key-encryption key) are generated once per profile and kept in the
+ * git-ignored state folder, readable by the owner only.
+ */
+function localSecrets(profile) {
+  const file = path.join(stateDir(profile), 'secrets.json');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(stateDir(profile), { recursive: true });
+    const secrets = { AUTH_ENCRYPTION_KEY: require('node:crypto').randomBytes(32).toString('base64url') };
+    fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
 function serviceEnv(profile, service, stackEnv, extra = {}) {
   return {
+    ...localSecrets(profile),
     ...process.env,
     ...stackEnv,
     NODE_ENV: 'production',
@@ -63,7 +78,7 @@ function runningPid(profile, service) {
 function migrate(stackEnv) {
   for (const app of MIGRATING) {
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'apps', app, 'dist', 'migrate.js')], {
-      env: { ...process.env, ...stackEnv },
+      env: { ...process.env, ...stackEnv, ...localSecrets(profileOf(stackEnv)) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
   }
@@ -149,11 +164,16 @@ function urls(profile) {
 }
 
 /** Create an organisation with an ingestion key and a read key through the auth CLI. */
+/** The profile a stack's settings belong to, from its NATS port. */
+function profileOf(stackEnv) {
+  return String(stackEnv.NATS_URL).includes(':24222') ? 'test' : 'dev';
+}
+
 function createOrg(stackEnv, org) {
   const out = execFileSync(process.execPath, [
     path.join(REPO_ROOT, 'apps', 'auth', 'dist', 'cli.js'), 'create-org', '--org', org,
     '--ingest-key', `${org}-ingest`, '--read-key', `${org}-read`,
-  ], { env: { ...process.env, ...stackEnv }, encoding: 'utf8' });
+  ], { env: { ...process.env, ...stackEnv, ...localSecrets(profileOf(stackEnv)) }, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
