@@ -15,3 +15,5 @@ export { OpenSearchModule, OPENSEARCH_CLIENT, OpenSearchReadiness, createOpenSea
 export { databaseOptions, migrateSchema, PostgresReadiness } from './database';
 export type { SchemaOptions } from './database';
 export { PublicRoute, PUBLIC_ROUTE } from './public-route';
+export { testStackEnv } from './testing';
+export type { TestStackEnv } from './testing';
