@@ -17,3 +17,5 @@ export type { SchemaOptions } from './database';
 export { PublicRoute, PUBLIC_ROUTE } from './public-route';
 export { testStackEnv } from './testing';
 export type { TestStackEnv } from './testing';
+export { createTestApp } from './test-app';
+export { testServiceEnv } from './testing';

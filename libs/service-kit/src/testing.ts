@@ -18,3 +18,8 @@ export function testStackEnv(): TestStackEnv {
   if (!existsSync(file)) throw new Error('the test stack is not running: node tools/stack/stack.mjs up --profile test');
   return JSON.parse(readFileSync(file, 'utf8')) as TestStackEnv;
 }
+
+/** Settings every service needs, pointed at the test servers (in-process app tests use app.inject, not a port). */
+export function testServiceEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...testStackEnv(), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...extra };
+}
