@@ -168,3 +168,22 @@ export function report(results, print) {
   print(`  ratio pipeline / raw bulk: ${fmt(e2e.e2e.linesPerSec / e2e.bulk.linesPerSec, 2)}`);
   print(`ingest → searchable latency: p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms (${lat.seen}/${lat.sent} samples)`);
 }
+
+/** Wait until every pipeline consumer has nothing pending, so benchmarks do not overlap. */
+export async function waitForDrain(stack, timeoutMs = 600_000) {
+  const nc = await connect({ servers: stack.NATS_URL, name: 'bench-drain' });
+  const jsm = await jetstreamManager(nc);
+  const deadline = Date.now() + timeoutMs;
+  const consumers = [['INGEST', 'broker-router'], ['PARSE', 'parser-worker'], ['EVENTS', 'indexer']];
+  for (;;) {
+    let pending = 0;
+    for (const [stream, durable] of consumers) {
+      const info = await jsm.consumers.info(stream, durable);
+      pending += info.num_pending + info.num_ack_pending;
+    }
+    if (pending === 0) break;
+    if (Date.now() > deadline) throw new Error(`pipeline still has ${pending} batches pending`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await nc.close();
+}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEnv } from '../stack/stack-lib.mjs';
 import { machine } from './lib.mjs';
-import { endToEndVersusBulk, gatewayVersusRaw, ingestToSearchLatency, report } from './pipeline.mjs';
+import { endToEndVersusBulk, gatewayVersusRaw, ingestToSearchLatency, report, waitForDrain } from './pipeline.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,8 +24,16 @@ const urls = services.urls('dev');
 
 print(`# Millrace benchmarks — ${new Date().toISOString()}`);
 print(`machine: ${machine()}`);
+// The gateway is measured alone, like raw publishing: the workers that would compete for the
+// same cores are paused and the backlog is drained before the next benchmark.
+const WORKERS = ['broker-router', 'parser-worker', 'indexer'];
+for (const w of WORKERS) await services.stopService('dev', w);
 const gw = await gatewayVersusRaw({ urls, keys, stack, requests: quick ? 100 : 400, concurrency: 16 });
+for (const w of WORKERS) services.startService('dev', w, stack);
+for (const w of WORKERS) await services.waitReady('dev', w);
+await waitForDrain(stack);
 const e2e = await endToEndVersusBulk({ urls, keys, tenant: org.org, stack, requests: quick ? 50 : 200, concurrency: 8 });
+await waitForDrain(stack);
 const lat = await ingestToSearchLatency({ urls, keys, samples: quick ? 30 : 100, intervalMs: 100 });
 report({ gw, e2e, lat }, print);
 fs.mkdirSync(path.join(ROOT, '.millrace'), { recursive: true });

@@ -90,7 +90,9 @@ function startService(profile, service, stackEnv, extra = {}) {
   if (existing) return existing;
   fs.mkdirSync(stateDir(profile), { recursive: true });
   const log = fs.openSync(path.join(stateDir(profile), `${service}.log`), 'a');
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
+  // MILLRACE_NODE_ARGS passes flags to node itself, e.g. `--cpu-prof` for profiling.
+  const nodeArgs = (extra.MILLRACE_NODE_ARGS ?? process.env.MILLRACE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
     env: serviceEnv(profile, service, stackEnv, extra),
     detached: true,
     stdio: ['ignore', log, log],

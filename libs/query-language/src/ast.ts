@@ -43,10 +43,10 @@ export type QueryNode =
   | AllNode | AndNode | OrNode | NotNode | TextNode | PhraseNode
   | TermNode | WildcardNode | ExistsNode | RangeNode;
 
-const ALIASES: Record<string, ReservedField> = {
-  app: 'app', host: 'host', level: 'level', tag: 'tag', message: 'message', msg: 'message',
-  source: 'source', ts: 'ts', '@timestamp': 'ts',
-};
+const ALIASES = new Map<string, ReservedField>([
+  ['app', 'app'], ['host', 'host'], ['level', 'level'], ['tag', 'tag'], ['message', 'message'], ['msg', 'message'],
+  ['source', 'source'], ['ts', 'ts'], ['@timestamp', 'ts'],
+]);
 
 /**
  * Resolve a field name as written in a query. `fields.` addresses a parsed field explicitly
@@ -54,7 +54,7 @@ const ALIASES: Record<string, ReservedField> = {
  * undefined for an empty path segment (`a..b`, `.a`, `a.`).
  */
 export function resolveFieldName(name: string): FieldName | undefined {
-  const alias = ALIASES[name];
+  const alias = ALIASES.get(name);
   if (alias !== undefined) return alias;
   const path = name.startsWith('fields.') ? name.slice('fields.'.length) : name;
   if (path.split('.').some((segment) => segment === '')) return undefined;
@@ -65,7 +65,7 @@ export function resolveFieldName(name: string): FieldName | undefined {
 export function fieldSyntaxName(field: FieldName): string {
   if (!field.startsWith('fields.')) return field;
   const path = field.slice('fields.'.length);
-  return ALIASES[path] !== undefined || path.startsWith('fields.') ? field : path;
+  return ALIASES.has(path) || path.startsWith('fields.') ? field : path;
 }
 
 /**

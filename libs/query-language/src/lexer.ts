@@ -46,7 +46,7 @@ const STRUCTURAL = new Set(['(', ')', '"', '[', ']', '{', '}']);
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
-  let mode: Mode = 'query';
+  let mode = 'query' as Mode;
 
   const push = (type: TokenType, start: number, end: number, extra: Partial<Token> = {}): void => {
     tokens.push({ type, start, end, value: '', ...extra });

@@ -1,6 +1,6 @@
 import {
   fieldClass, resolveFieldName,
-  type FieldName, type QueryNode, type RangeBound,
+  type FieldName, type QueryNode,
 } from './ast';
 import { QuerySyntaxError } from './errors';
 import { tokenize, type Token } from './lexer';
@@ -132,7 +132,7 @@ class Parser {
           this.failGap(token.end, operand, this.boundExpectation(field, false));
         }
         this.advance();
-        const bound = { value: this.boundValue(field, operand, false)!, inclusive: token.op!.length === 2 };
+        const bound = { value: this.boundValue(field, operand, false), inclusive: token.op!.length === 2 };
         return token.op![0] === '>' ? { kind: 'range', field, lower: bound } : { kind: 'range', field, upper: bound };
       }
       case 'rangeOpen':
@@ -161,7 +161,7 @@ class Parser {
         return token.type === 'phrase' ? { kind: 'phrase', text: value } : { kind: 'text', text: value };
       case 'date': {
         // A timestamp is an instant: `ts:2024-01-01T10:00:00Z` is that millisecond.
-        const ms = this.boundValue(field, token, false)!;
+        const ms = this.boundValue(field, token, false);
         return { kind: 'range', field, lower: { value: ms, inclusive: true }, upper: { value: ms, inclusive: true } };
       }
       default:
@@ -195,7 +195,7 @@ class Parser {
     return this.boundValue(field, token, true);
   }
 
-  private boundValue(field: FieldName, token: Token, inRange: boolean): number | undefined {
+  private boundValue(field: FieldName, token: Token, inRange: boolean): number {
     const value = fieldClass(field) === 'date' ? parseTimestampLiteral(token.value) : parseNumberLiteral(token.value);
     if (value === undefined || token.pattern !== undefined) this.fail(token, this.boundExpectation(field, inRange));
     return value;

@@ -14,6 +14,15 @@ export function formatNumber(value: number): string {
   return Object.is(value, -0) ? '-0' : String(value);
 }
 
+/** Prints epoch milliseconds as an ISO date-time when `parseIsoDate` reads it back exactly. */
+export function formatTimestamp(ms: number): string {
+  if (Number.isInteger(ms) && Math.abs(ms) <= 8.64e15) {
+    const iso = new Date(ms).toISOString();
+    if (parseIsoDate(iso) === ms) return iso;
+  }
+  return formatNumber(ms);
+}
+
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -27,12 +36,15 @@ export function parseIsoDate(text: string): number | undefined {
   if (m === null) return undefined;
   const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => Number(part ?? 0));
   const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
-  const epoch = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  // Date.UTC rolls 2024-02-30 over into March; refuse instead of guessing.
-  const check = new Date(epoch);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millis);
+  // Dates roll 2024-02-30 over into March; refuse instead of guessing.
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
     return undefined;
   }
+  const epoch = date.getTime();
   const zone = m[8];
   if (zone === undefined || zone === 'Z') return epoch;
   const sign = zone[0] === '-' ? -1 : 1;
