@@ -11,7 +11,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Service names in start order: auth first (everyone verifies keys through it). */
 const SERVICES = ['auth', 'broker-router', 'parser-worker', 'indexer', 'alerter', 'archiver', 'query-api', 'ingest-gateway'];
 /** Apps owning a PostgreSQL schema; `dist/migrate.js` applies their migrations. */
-const MIGRATING = ['auth', 'alerter', 'archiver'];
+const MIGRATING = ['auth', 'alerter', 'archiver', 'query-api'];
 
 const PORT_BASE = { dev: 17000, test: 27000 };
 const PORT_OFFSET = {

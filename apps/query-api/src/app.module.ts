@@ -1,5 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule, MetricsModule, OpenSearchModule, OpenSearchReadiness, loggingModule } from '@millrace/service-kit';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HealthModule, MetricsModule, OpenSearchModule, OpenSearchReadiness, PostgresReadiness, loggingModule } from '@millrace/service-kit';
+import { queryApiDataSourceOptions } from './database/data-source';
+import { QUERY_API_ENTITIES } from './database/entities';
 import { NatsModule, NatsReadiness } from '@millrace/messaging';
 import { AuthTokenModule } from '@millrace/auth-token';
 import { QUERY_API_CONFIG, type QueryApiConfig } from './config';
@@ -13,11 +16,13 @@ export class QueryApiModule {
       module: QueryApiModule,
       imports: [
         loggingModule('query-api', config.LOG_LEVEL),
+        TypeOrmModule.forRoot(queryApiDataSourceOptions(config)),
+        TypeOrmModule.forFeature(QUERY_API_ENTITIES),
         NatsModule.forRoot({ config, name: 'query-api' }),
         OpenSearchModule.forRoot(config),
         AuthTokenModule.forRoot({ nats: config }),
         MetricsModule,
-        HealthModule.register([NatsReadiness, OpenSearchReadiness]),
+        HealthModule.register([NatsReadiness, OpenSearchReadiness, PostgresReadiness]),
       ],
       controllers: [SearchController],
       providers: [{ provide: QUERY_API_CONFIG, useValue: config }, SearchService],

@@ -1,8 +1,9 @@
 export {
   STREAMS, STREAM_SUBJECTS, AUTH_SUBJECTS, HEADERS,
   ingestSubject, parseSubject, eventsSubject, dlqSubject, tenantOfSubject,
+  CONFIG_KINDS, configGetSubject, configChangedSubject,
 } from './subjects';
-export type { StreamName, DeadLetterStage } from './subjects';
+export type { StreamName, DeadLetterStage, ConfigKind } from './subjects';
 export { LIMITS, TRUNCATION_MARKER } from './limits';
 export { newBatchId, eventId, isTenantId, TENANT_ID_PATTERN } from './ids';
 export { LEVELS, normaliseLevel, syslogSeverityLevel } from './levels';

@@ -48,3 +48,13 @@ export const HEADERS = {
   dlqSequence: 'Millrace-Original-Sequence',
   dlqDeliveries: 'Millrace-Deliveries',
 } as const;
+
+/**
+ * Tenant configuration (rules, drains, alerts, archives) is owned by the query-api and handed to
+ * the workers that apply it: `config.<kind>.get` answers the current items (one tenant's, or all
+ * when no tenant is given), `config.<kind>.changed` announces that a tenant's items changed.
+ */
+export const CONFIG_KINDS = ['parsing-rules', 'routing-rules', 'drains', 'alerts', 'archives', 'redaction'] as const;
+export type ConfigKind = (typeof CONFIG_KINDS)[number];
+export const configGetSubject = (kind: ConfigKind): string => `config.${kind}.get`;
+export const configChangedSubject = (kind: ConfigKind): string => `config.${kind}.changed`;

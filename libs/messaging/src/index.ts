@@ -8,3 +8,5 @@ export { messagesSettled, deadLetters, handlerSeconds } from './metrics';
 export { NatsModule, NatsReadiness, NatsLifecycle, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER } from './nats.module';
 export type { NatsModuleOptions, NatsConnection, JetStreamClient, JetStreamManager } from './nats.module';
 export { NatsStatus } from './nats-status';
+export { ConfigFeed, ConfigPublisher } from './config-feed';
+export type { ConfigFeedOptions, ConfigGetRequest, ConfigGetReply, ConfigChangedEvent, TenantScoped } from './config-feed';

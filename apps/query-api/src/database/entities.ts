@@ -1,0 +1,8 @@
+import { SavedView } from '../views/saved-view.entity';
+
+/**
+ * Every entity of the query-api's schema, listed explicitly (never globbed from dist/).
+ * Each configuration domain (views, parsing rules, routing rules, drains, alerts, archives)
+ * adds its entities here.
+ */
+export const QUERY_API_ENTITIES = [SavedView];

@@ -1,0 +1,4 @@
+import { SavedViews1733100000000 } from './1733100000000-saved-views';
+
+/** Applied in this order; each domain adds its migration classes here. */
+export const QUERY_API_MIGRATIONS = [SavedViews1733100000000];
