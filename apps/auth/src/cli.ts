@@ -1,32 +1,55 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { databaseConfigSchema, loadConfig, runMain } from '@millrace/service-kit';
 import { displayPrefix, generateKey, hashKey, type KeyKind, type Scope } from '@millrace/auth-token';
 import { isTenantId } from '@millrace/log-schema';
+import { PASSWORD_MIN_LENGTH } from './config';
 import { authDataSourceOptions } from './data-source';
 import { ApiKey } from './keys/api-key.entity';
 import { DEFAULT_ORG_SETTINGS, Organisation } from './orgs/organisation.entity';
+import { createFirstOwner } from './users/first-owner';
 
-const USAGE = `usage: node apps/auth/dist/cli.js create-org --org <id> [--name <name>] [--ingest-key <name>] [--read-key <name>]
+const USAGE = `usage:
+  node apps/auth/dist/cli.js create-org --org <id> [--name <name>] [--ingest-key <name>] [--read-key <name>]
+  node apps/auth/dist/cli.js create-owner --org <id> --email <email> [--password-file <file>]
 
-Creates an organisation (if it does not exist) and, when asked, an ingestion key and a
-read-only service key. Prints JSON; the key secrets are shown only this once.`;
+create-org   creates an organisation (if it does not exist) and, when asked, an ingestion key and a
+             read-only service key. Prints JSON; the key secrets are shown only this once.
+create-owner makes the first owner of an organisation (created if missing) for a fresh installation.
+             The password is read from --password-file (first line) or AUTH_BOOTSTRAP_OWNER_PASSWORD.
+             Refuses when the organisation already has an owner; an existing user keeps their password.
+Both need DATABASE_URL.`;
 
 runMain(async () => {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { org: { type: 'string' }, name: { type: 'string' }, 'ingest-key': { type: 'string' }, 'read-key': { type: 'string' } },
+    options: {
+      org: { type: 'string' }, name: { type: 'string' }, 'ingest-key': { type: 'string' }, 'read-key': { type: 'string' },
+      email: { type: 'string' }, 'password-file': { type: 'string' },
+    },
   });
-  if (positionals[0] !== 'create-org' || !values.org) throw new Error(USAGE);
+  const command = positionals[0];
+  if ((command !== 'create-org' && command !== 'create-owner') || !values.org) throw new Error(USAGE);
   if (!isTenantId(values.org)) throw new Error(`--org "${values.org}" must match [a-z0-9][a-z0-9_-]{0,62}`);
+  const orgId = values.org;
+  const password = command === 'create-owner' ? ownerPassword(values['password-file']) : '';
+  if (command === 'create-owner' && !values.email) throw new Error(`create-owner needs --email\n\n${USAGE}`);
+
   const dataSource = new DataSource(authDataSourceOptions(loadConfig(databaseConfigSchema)));
   await dataSource.initialize();
   try {
+    if (command === 'create-owner') {
+      const result = await createFirstOwner(dataSource, { orgId, email: values.email!, password });
+      if (!result.created) throw new Error(`organisation ${orgId} already has an owner; add more owners through the API (POST /v1/members)`);
+      process.stdout.write(`${JSON.stringify({ ...result, email: values.email!.trim().toLowerCase() })}\n`);
+      return;
+    }
     const orgs = dataSource.getRepository(Organisation);
     const keys = dataSource.getRepository(ApiKey);
-    let org = await orgs.findOneBy({ id: values.org });
+    let org = await orgs.findOneBy({ id: orgId });
     const created = !org;
-    org ??= await orgs.save(orgs.create({ id: values.org, name: values.name ?? values.org, settings: DEFAULT_ORG_SETTINGS }));
+    org ??= await orgs.save(orgs.create({ id: orgId, name: values.name ?? orgId, settings: DEFAULT_ORG_SETTINGS }));
     const out: Record<string, unknown> = { org: org.id, created };
     const makeKey = async (kind: KeyKind, name: string, scopes: Scope[]) => {
       const secret = generateKey(kind);
@@ -40,3 +63,12 @@ runMain(async () => {
     await dataSource.destroy();
   }
 });
+
+/** Never from the command line itself: argv is visible to every user of the machine. */
+function ownerPassword(file: string | undefined): string {
+  const password = file ? readFileSync(file, 'utf8').split(/\r?\n/)[0] : process.env.AUTH_BOOTSTRAP_OWNER_PASSWORD ?? '';
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    throw new Error(`the owner password (from ${file ? '--password-file' : 'AUTH_BOOTSTRAP_OWNER_PASSWORD'}) must be at least ${PASSWORD_MIN_LENGTH} characters`);
+  }
+  return password;
+}

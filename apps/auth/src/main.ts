@@ -1,7 +1,7 @@
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { bootstrapService, loadConfig, runMain } from '@millrace/service-kit';
 import { AuthModule } from './app.module';
 import { authConfigSchema } from './config';
+import { authMicroserviceOptions } from './nats';
 
 runMain(async () => {
   const config = loadConfig(authConfigSchema);
@@ -10,14 +10,9 @@ runMain(async () => {
     config,
     openApi: { title: 'Millrace auth', description: 'Organisations, users, roles, keys and sessions' },
     configure: async (app) => {
-      // Key verification for the other services: NATS request-reply, load-balanced by queue group.
-      app.connectMicroservice<MicroserviceOptions>({
-        transport: Transport.NATS,
-        options: {
-          servers: config.NATS_URL.split(','), user: config.NATS_USER, pass: config.NATS_PASSWORD, token: config.NATS_TOKEN,
-          queue: 'auth', name: 'auth-rpc', maxReconnectAttempts: -1, waitOnFirstConnect: true,
-        },
-      });
+      // Key verification, signing keys and org settings for the other services: NATS request-reply,
+      // load-balanced by queue group.
+      app.connectMicroservice(authMicroserviceOptions(config));
       await app.startAllMicroservices();
     },
   });

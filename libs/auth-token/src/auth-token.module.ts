@@ -2,8 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import type { NatsConfig } from '@millrace/service-kit';
-import { AuthGuard } from './guard';
+import { AuthGuard, KEY_VERIFICATION } from './guard';
 import { AUTH_CLIENT, KeyVerifier } from './key-verifier';
+import { NatsSessionVerifier, SESSION_VERIFIER } from './session-verifier';
 
 export interface AuthTokenModuleOptions {
   nats: NatsConfig;
@@ -11,7 +12,10 @@ export interface AuthTokenModuleOptions {
   global?: boolean;
 }
 
-/** Key verification through the auth service over NATS (NestJS microservices transport). */
+/**
+ * Credential verification through the auth service over NATS (NestJS microservices transport):
+ * keys by `auth.keys.verify`, session tokens by signature with keys from `auth.keys.jwks`.
+ */
 @Module({})
 export class AuthTokenModule {
   static forRoot(options: AuthTokenModuleOptions): DynamicModule {
@@ -37,10 +41,13 @@ export class AuthTokenModule {
             }),
         },
         KeyVerifier,
+        { provide: KEY_VERIFICATION, useExisting: KeyVerifier },
+        NatsSessionVerifier,
+        { provide: SESSION_VERIFIER, useExisting: NatsSessionVerifier },
         AuthGuard,
         ...(options.global === false ? [] : [{ provide: APP_GUARD, useExisting: AuthGuard }]),
       ],
-      exports: [KeyVerifier, AuthGuard, AUTH_CLIENT],
+      exports: [KeyVerifier, NatsSessionVerifier, KEY_VERIFICATION, SESSION_VERIFIER, AuthGuard, AUTH_CLIENT],
     };
   }
 }

@@ -2,7 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 
 export class MissingCredentialError extends HttpException {
   constructor() {
-    super({ message: 'a key is required: send it as "Authorization: Bearer <key>"', code: 'unauthorized' }, HttpStatus.UNAUTHORIZED);
+    super({ message: 'a credential is required: send a key or session token as "Authorization: Bearer <key or token>"', code: 'unauthorized' }, HttpStatus.UNAUTHORIZED);
   }
 }
 

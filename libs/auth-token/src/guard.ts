@@ -1,19 +1,21 @@
 import {
-  Injectable, SetMetadata, createParamDecorator,
+  Inject, Injectable, Optional, SetMetadata, createParamDecorator,
   type CanActivate, type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@millrace/service-kit';
 import { extractCredential, type CredentialSource } from './credentials';
 import { ForbiddenCredentialError, InvalidCredentialError, MissingCredentialError } from './errors';
-import { KeyVerifier } from './key-verifier';
-import type { Principal, PrincipalKind, Scope } from './principal';
+import { SESSION_VERIFIER, type SessionVerifier } from './session-verifier';
+import type { Principal, PrincipalKind, Role, Scope } from './principal';
 
 export interface AuthRequirement {
   /** Credential kinds accepted on this route (default: any). */
   kinds?: PrincipalKind[];
   /** Scopes the principal must hold (all of them). */
   scopes?: Scope[];
+  /** For user credentials: the roles allowed (default: any). Other kinds are judged by kinds and scopes. */
+  roles?: Role[];
   allowQueryToken?: boolean;
 }
 
@@ -30,21 +32,23 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   return principal;
 });
 
-/** Session tokens are verified by signature; the auth issue plugs a verifier in here. */
-export interface SessionVerifier {
-  verifySession(token: string): Promise<Principal | null>;
+/** Resolves an API key to its principal (KeyVerifier over NATS; the auth service uses its own table). */
+export interface KeyVerification {
+  verify(key: string): Promise<Principal | null>;
 }
-export const SESSION_VERIFIER = Symbol('SESSION_VERIFIER');
+export const KEY_VERIFICATION = Symbol('KEY_VERIFICATION');
 
 /**
- * Every route needs a verified credential unless marked @PublicRoute(). The principal, never
+ * Every route needs a verified credential unless marked @PublicRoute(): an API key (verified by
+ * the auth service) or a session access token (verified by signature). The principal, never
  * the request body or query, decides the tenant.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly keys: KeyVerifier,
+    @Inject(KEY_VERIFICATION) private readonly keys: KeyVerification,
+    @Optional() @Inject(SESSION_VERIFIER) private readonly sessions?: SessionVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -55,9 +59,14 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const credential = extractCredential(request, { allowQueryToken: requirement.allowQueryToken });
     if (!credential) throw new MissingCredentialError();
-    if (credential.type !== 'key') throw new InvalidCredentialError('token');
-    const principal = await this.keys.verify(credential.secret);
-    if (!principal) throw new InvalidCredentialError();
+    let principal: Principal | null;
+    if (credential.type === 'key') {
+      principal = await this.keys.verify(credential.secret);
+      if (!principal) throw new InvalidCredentialError();
+    } else {
+      principal = this.sessions ? await this.sessions.verifySession(credential.token) : null;
+      if (!principal) throw new InvalidCredentialError('session token');
+    }
     authorise(principal, requirement);
     request.principal = principal;
     return true;
@@ -68,6 +77,12 @@ export function authorise(principal: Principal, requirement: AuthRequirement): v
   if (requirement.kinds && !requirement.kinds.includes(principal.kind)) {
     throw new ForbiddenCredentialError(`a ${principal.kind} credential cannot be used here (needs ${requirement.kinds.join(' or ')})`);
   }
+  if (principal.kind === 'user' && requirement.roles && !(principal.role && requirement.roles.includes(principal.role))) {
+    throw new ForbiddenCredentialError(`the role ${principal.role ?? '(none)'} cannot do this (needs ${requirement.roles.join(' or ')})`);
+  }
   const missing = (requirement.scopes ?? []).filter((s) => !principal.scopes.includes(s));
-  if (missing.length > 0) throw new ForbiddenCredentialError(`the credential lacks the scope ${missing.join(', ')}`);
+  if (missing.length > 0) {
+    const who = principal.kind === 'user' ? `the role ${principal.role}` : `the ${principal.kind} key`;
+    throw new ForbiddenCredentialError(`${who} lacks the scope ${missing.join(', ')}`);
+  }
 }

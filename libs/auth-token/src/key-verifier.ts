@@ -7,6 +7,7 @@ import { NATS_CONNECTION, type NatsConnection } from '@millrace/messaging';
 import { hashKey, looksLikeKey } from './keys';
 import type { KeyRevokedEvent, Principal, VerifyKeyReply } from './principal';
 import { AuthUnavailableError } from './errors';
+import type { KeyVerification } from './guard';
 
 export const AUTH_CLIENT = Symbol('AUTH_CLIENT');
 
@@ -30,7 +31,7 @@ interface CacheEntry {
  * working for their lifetime and unknown keys get 503 (retry), never 401 (drop).
  */
 @Injectable()
-export class KeyVerifier implements OnModuleInit, OnModuleDestroy {
+export class KeyVerifier implements KeyVerification, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('KeyVerifier');
   private readonly cache = new Map<string, CacheEntry>();
   /** Concurrent lookups of the same key share one request. */
@@ -95,7 +96,9 @@ export class KeyVerifier implements OnModuleInit, OnModuleDestroy {
     }
     const principal = reply.valid ? reply.principal : null;
     if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    const ttl = principal ? Math.min(POSITIVE_TTL_MS, (reply as { ttlSeconds?: number }).ttlSeconds ? (reply as { ttlSeconds: number }).ttlSeconds * 1000 : POSITIVE_TTL_MS) : NEGATIVE_TTL_MS;
+    // A key in its rotation grace period says how long it remains valid: never cache it longer.
+    const ttlSeconds = reply.valid ? reply.ttlSeconds : undefined;
+    const ttl = principal ? Math.min(POSITIVE_TTL_MS, ttlSeconds && ttlSeconds > 0 ? ttlSeconds * 1000 : POSITIVE_TTL_MS) : NEGATIVE_TTL_MS;
     this.cache.set(keyHash, { principal, expiresAt: Date.now() + ttl });
     verifications.inc({ source: 'auth', verdict: principal ? 'valid' : 'invalid' });
     return principal;

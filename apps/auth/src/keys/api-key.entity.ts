@@ -33,10 +33,20 @@ export class ApiKey {
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
 
-  /** Set on revocation, or in the future during a rotation's grace period. */
+  /** An optional end of life for the key as a whole. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** After a rotation: the old secret's hash, valid until `previousExpiresAt` (the grace period). */
+  @Column({ name: 'previous_hash', type: 'text', nullable: true })
+  previousHash!: string | null;
+
+  @Column({ name: 'previous_expires_at', type: 'timestamptz', nullable: true })
+  previousExpiresAt!: Date | null;
+
+  @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true })
+  rotatedAt!: Date | null;
 }

@@ -1,52 +1,139 @@
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
-import { displayPrefix, generateKey, hashKey, type KeyKind, type Principal, type Scope } from '@millrace/auth-token';
+import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import {
+  SERVICE_KEY_SCOPES, displayPrefix, generateKey, hashKey,
+  type KeyKind, type Principal, type Scope,
+} from '@millrace/auth-token';
+import { AUTH_CONFIG, type AuthConfig } from '../config';
 import { ApiKey } from './api-key.entity';
+import { KeyEvents } from './key-events';
 
-/** What a new key's creator sees, once: the only time the secret exists outside the caller. */
-export interface CreatedKey {
+/** What lists show: never the secret, never its hash. */
+export interface KeyView {
   id: string;
   name: string;
   kind: KeyKind;
   scopes: Scope[];
   prefix: string;
-  secret: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  rotatedAt: Date | null;
+  /** After a rotation: until when the previous secret still works. */
+  previousSecretValidUntil: Date | null;
+}
+
+/** What a new or rotated key's caller sees, once: the only time the secret exists outside the caller. */
+export type CreatedKey = KeyView & { secret: string };
+
+export interface CreateKey {
+  name: string;
+  kind: KeyKind;
+  scopes?: Scope[];
 }
 
 const DEFAULT_SCOPES: Record<KeyKind, Scope[]> = { ingest: ['logs:write'], service: ['logs:read'] };
 const LAST_USED_RESOLUTION_MS = 60_000;
+const MAX_VERDICT_TTL_SECONDS = 60;
 
 @Injectable()
 export class KeysService {
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly events: KeyEvents,
+  ) {}
 
-  async create(orgId: string, kind: KeyKind, name: string, scopes?: Scope[]): Promise<CreatedKey> {
-    const secret = generateKey(kind);
-    // Ingestion keys can only write, whatever is asked.
-    const granted = kind === 'ingest' ? DEFAULT_SCOPES.ingest : (scopes?.length ? scopes : DEFAULT_SCOPES.service);
+  /** Create a key in the caller's organisation. Nobody grants a scope they do not hold. */
+  async create(actor: Principal, request: CreateKey): Promise<CreatedKey> {
+    const scopes = this.grantable(actor, request.kind, request.scopes);
+    const secret = generateKey(request.kind);
     const key = await this.keys.save(this.keys.create({
-      orgId, kind, name, scopes: granted, hash: hashKey(secret), prefix: displayPrefix(secret),
-      lastUsedAt: null, expiresAt: null, revokedAt: null,
+      orgId: actor.tenant, kind: request.kind, name: request.name, scopes, hash: hashKey(secret), prefix: displayPrefix(secret),
+      lastUsedAt: null, expiresAt: null, revokedAt: null, previousHash: null, previousExpiresAt: null, rotatedAt: null,
     }));
-    return { id: key.id, name, kind, scopes: granted, prefix: key.prefix, secret };
+    return { ...view(key), secret };
   }
 
-  /** Resolve a key hash to its principal; revoked and expired keys resolve to null. */
+  async list(tenant: string): Promise<KeyView[]> {
+    const keys = await this.keys.find({ where: { orgId: tenant, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+    return keys.map(view);
+  }
+
+  /**
+   * Give a key a new secret. The old one keeps working for `graceSeconds` (default
+   * KEY_ROTATION_GRACE_SECONDS; 0 = stops at once). A secret older than that stops now.
+   */
+  async rotate(tenant: string, id: string, graceSeconds = this.config.KEY_ROTATION_GRACE_SECONDS): Promise<CreatedKey> {
+    const { key, evicted, fresh } = await this.db.transaction(async (m) => {
+      const key = await m.findOne(ApiKey, { where: { id, orgId: tenant, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw new NotFoundException(`key ${id} not found in this organisation`);
+      const fresh = generateKey(key.kind);
+      const evicted = [key.hash, key.previousHash];
+      const now = new Date();
+      key.previousHash = graceSeconds > 0 ? key.hash : null;
+      key.previousExpiresAt = graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null;
+      key.hash = hashKey(fresh);
+      key.prefix = displayPrefix(fresh);
+      key.rotatedAt = now;
+      await m.save(key);
+      return { key, evicted, fresh };
+    });
+    // Caches drop the old secret's verdict and re-ask, learning its remaining grace period.
+    await this.events.evict(evicted);
+    return { ...view(key), secret: fresh };
+  }
+
+  /** Revoke at once: the key and any rotated secret stop working, and every cache is told. */
+  async revoke(tenant: string, id: string): Promise<void> {
+    const key = await this.keys.findOneBy({ id, orgId: tenant, revokedAt: IsNull() });
+    if (!key) throw new NotFoundException(`key ${id} not found in this organisation`);
+    await this.keys.update({ id: key.id }, { revokedAt: new Date() });
+    await this.events.evict([key.hash, key.previousHash]);
+  }
+
+  /** Resolve a key hash to its principal; revoked and expired secrets resolve to null. */
   async verify(keyHash: string): Promise<{ principal: Principal; ttlSeconds: number } | null> {
-    const key = await this.keys.findOne({ where: { hash: keyHash, revokedAt: IsNull() } });
+    const key = await this.keys.findOne({ where: [{ hash: keyHash, revokedAt: IsNull() }, { previousHash: keyHash, revokedAt: IsNull() }] });
     if (!key) return null;
     const now = Date.now();
-    if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
+    const ends = [key.expiresAt?.getTime()];
+    if (key.hash !== keyHash) ends.push(key.previousExpiresAt?.getTime() ?? now);
+    const validUntil = Math.min(...ends.filter((t): t is number => t !== undefined));
+    if (validUntil <= now) return null;
     if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Bookkeeping only: a failure here must not fail the verification.
       void this.keys.update({ id: key.id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
     }
-    // A key in its rotation grace period is cached no longer than it remains valid.
-    const ttlSeconds = key.expiresAt ? Math.max(1, Math.floor((key.expiresAt.getTime() - now) / 1000)) : 60;
+    // A secret in its grace period is cached no longer than it remains valid.
+    const ttlSeconds = Number.isFinite(validUntil) ? Math.min(MAX_VERDICT_TTL_SECONDS, (validUntil - now) / 1000) : MAX_VERDICT_TTL_SECONDS;
     return {
       principal: { tenant: key.orgId, kind: key.kind, scopes: key.scopes, keyId: key.id },
       ttlSeconds,
     };
   }
+
+  private grantable(actor: Principal, kind: KeyKind, requested: Scope[] | undefined): Scope[] {
+    if (kind === 'ingest') {
+      if (requested && !(requested.length === 1 && requested[0] === 'logs:write')) {
+        throw new BadRequestException('ingestion keys can only write: their scopes are always ["logs:write"]');
+      }
+      return DEFAULT_SCOPES.ingest;
+    }
+    const scopes = [...new Set(requested?.length ? requested : DEFAULT_SCOPES.service)];
+    const invalid = scopes.filter((s) => !(SERVICE_KEY_SCOPES as readonly string[]).includes(s));
+    if (invalid.length) throw new BadRequestException(`service keys cannot carry ${invalid.join(', ')}; choose from ${SERVICE_KEY_SCOPES.join(', ')}`);
+    const notHeld = scopes.filter((s) => !actor.scopes.includes(s));
+    if (notHeld.length) throw new ForbiddenException(`cannot grant a scope the caller does not hold: ${notHeld.join(', ')}`);
+    return scopes;
+  }
+}
+
+function view(key: ApiKey): KeyView {
+  const graceLeft = key.previousHash && key.previousExpiresAt && key.previousExpiresAt.getTime() > Date.now();
+  return {
+    id: key.id, name: key.name, kind: key.kind, scopes: key.scopes, prefix: key.prefix, createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt, rotatedAt: key.rotatedAt, previousSecretValidUntil: graceLeft ? key.previousExpiresAt : null,
+  };
 }

@@ -1,12 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { OrgSettings } from '@millrace/auth-token';
 
-export interface OrganisationSettings {
-  retentionClass: string;
-  /** Bytes per UTC day; 0 = unlimited. */
-  dailyQuotaBytes: number;
-  /** Lines per second; 0 = unlimited. */
-  ingestRateLimit: number;
-}
+export type OrganisationSettings = OrgSettings;
 
 export const DEFAULT_ORG_SETTINGS: OrganisationSettings = { retentionClass: 'r30', dailyQuotaBytes: 0, ingestRateLimit: 0 };
 
