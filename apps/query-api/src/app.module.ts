@@ -7,7 +7,17 @@ import { NatsModule, NatsReadiness } from '@millrace/messaging';
 import { AuthTokenModule } from '@millrace/auth-token';
 import { QUERY_API_CONFIG, type QueryApiConfig } from './config';
 import { SearchController } from './search/search.controller';
+import { GraphsController } from './graphs/graphs.controller';
+import { GraphsService } from './graphs/graphs.service';
+import { FieldsController } from './fields/fields.controller';
+import { FieldsService } from './fields/fields.service';
+import { ContextController } from './events/context.controller';
+import { ContextService } from './events/context.service';
+import { ExportController } from './export/export.controller';
+import { ViewsController } from './views/views.controller';
+import { ViewsService } from './views/views.service';
 import { SearchService } from './search/search.service';
+import { TenantScope } from './search/scope';
 
 @Module({})
 export class QueryApiModule {
@@ -24,8 +34,8 @@ export class QueryApiModule {
         MetricsModule,
         HealthModule.register([NatsReadiness, OpenSearchReadiness, PostgresReadiness]),
       ],
-      controllers: [SearchController],
-      providers: [{ provide: QUERY_API_CONFIG, useValue: config }, SearchService],
+      controllers: [SearchController, GraphsController, FieldsController, ContextController, ExportController, ViewsController],
+      providers: [{ provide: QUERY_API_CONFIG, useValue: config }, TenantScope, SearchService, GraphsService, FieldsService, ContextService, ViewsService],
     };
   }
 }

@@ -3,9 +3,10 @@ import { eventId, newBatchId } from '@millrace/log-schema';
 import { eventIndexName, eventsIndexTemplate, EVENTS_TEMPLATE, toDocument } from '@millrace/search-index';
 import { testStackEnv } from '@millrace/service-kit';
 import { SearchService } from '../src/search/search.service';
+import { TenantScope } from '../src/search/scope';
 
 const client = new Client({ node: testStackEnv().OPENSEARCH_URL });
-const service = new SearchService(client);
+const service = new SearchService(new TenantScope(client));
 const run = Date.now().toString(36);
 const tenantA = `qa${run}`;
 const tenantB = `qb${run}`;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
 import { SearchService, type SearchPage } from './search.service';
-import { parseTimeRange, TimeRangeError } from './time-range';
+import { intParam, timeRangeParam } from './request-params';
 
 @ApiTags('search')
 @ApiBearerAuth()
@@ -32,18 +32,9 @@ export class SearchController {
     @Query('order') order: string = 'desc',
     @Query('cursor') cursor?: string,
   ): Promise<SearchPage> {
-    const limit = limitText === undefined ? 100 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > this.config.SEARCH_MAX_LIMIT) {
-      throw new BadRequestException(`limit must be an integer from 1 to ${this.config.SEARCH_MAX_LIMIT}`);
-    }
+    const limit = intParam(limitText, 'limit', 100, 1, this.config.SEARCH_MAX_LIMIT);
     if (order !== 'asc' && order !== 'desc') throw new BadRequestException('order must be asc or desc');
-    let range;
-    try {
-      range = parseTimeRange(from, to, this.config.SEARCH_DEFAULT_RANGE);
-    } catch (error) {
-      if (error instanceof TimeRangeError) throw new BadRequestException(error.message);
-      throw error;
-    }
+    const range = timeRangeParam(from, to, this.config.SEARCH_DEFAULT_RANGE);
     return this.search.search({ tenant: principal.tenant, query: q, ...range, limit, order, cursor });
   }
 }

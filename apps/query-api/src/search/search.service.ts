@@ -1,15 +1,9 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import type { Client } from '@opensearch-project/opensearch';
-import { OPENSEARCH_CLIENT } from '@millrace/service-kit';
-import { parseQuery, toOpenSearch, QuerySyntaxError } from '@millrace/query-language';
-import { fromDocument, indicesForRange, type EventDocument } from '@millrace/search-index';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { fromDocument, type EventDocument } from '@millrace/search-index';
 import type { LogEvent } from '@millrace/log-schema';
+import { TenantScope, type ScopedQuery } from './scope';
 
-export interface SearchRequest {
-  tenant: string;
-  query: string;
-  from: number;
-  to: number;
+export interface SearchRequest extends ScopedQuery {
   limit: number;
   order: 'asc' | 'desc';
   cursor?: string;
@@ -22,69 +16,88 @@ export interface SearchPage {
   took: number;
 }
 
-function encodeCursor(sort: unknown[]): string {
-  return Buffer.from(JSON.stringify(sort)).toString('base64url');
+/** What a cursor carries: the point in time being paged through and where the last page ended. */
+interface Cursor {
+  pit: string;
+  after: unknown[];
+  /** The request the cursor belongs to: a cursor cannot be replayed with another query. */
+  tenant: string;
+  order: 'asc' | 'desc';
 }
 
-function decodeCursor(cursor: string): unknown[] {
+const PIT_KEEP_ALIVE = '2m';
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string, request: SearchRequest): Cursor {
+  let cursor: Cursor | undefined;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2) return value;
+    cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
   } catch {
-    // fall through
+    // reported below
   }
-  throw new BadRequestException('cursor is not one this API issued');
-}
-
-/** Compile a user query for OpenSearch, turning syntax errors into 400s that say where. */
-export function compileQuery(text: string): object {
-  try {
-    return toOpenSearch(parseQuery(text));
-  } catch (error) {
-    if (error instanceof QuerySyntaxError) throw new BadRequestException({ message: `invalid query: ${error.message}`, details: { position: error.position, expected: error.expected } });
-    throw error;
+  if (!cursor || typeof cursor.pit !== 'string' || !Array.isArray(cursor.after) || cursor.after.length !== 2) {
+    throw new BadRequestException('cursor is not one this API issued');
   }
+  if (cursor.tenant !== request.tenant || cursor.order !== request.order) throw new BadRequestException('cursor belongs to another search');
+  return cursor;
 }
 
-/** Every search carries the tenant filter and routing itself, whatever the query says. */
-export function tenantScoped(tenant: string, query: object, from: number, to: number): object {
-  return {
-    bool: {
-      filter: [
-        { term: { tenant } },
-        { range: { '@timestamp': { gte: from, lte: to, format: 'epoch_millis' } } },
-        query,
-      ],
-    },
-  };
-}
-
+/**
+ * Search with stable paging: the first page opens a point in time (a consistent view of the
+ * indices), every next page continues from the last sort values with `search_after`, so pages
+ * never repeat or skip events even while new ones are indexed. The sort is (timestamp, id), and
+ * ids are unique, so the order is total.
+ */
 @Injectable()
 export class SearchService {
-  constructor(@Inject(OPENSEARCH_CLIENT) private readonly client: Client) {}
+  constructor(private readonly scope: TenantScope) {}
 
   async search(request: SearchRequest): Promise<SearchPage> {
     const started = Date.now();
-    const query = tenantScoped(request.tenant, compileQuery(request.query), request.from, request.to);
-    const response = await this.client.search({
-      index: indicesForRange(request.from, request.to).join(','),
-      routing: request.tenant,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      body: {
-        query,
-        size: request.limit,
-        sort: [{ '@timestamp': { order: request.order } }, { id: { order: request.order } }],
-        track_total_hits: false,
-        ...(request.cursor ? { search_after: decodeCursor(request.cursor) } : {}),
-      } as never,
-    });
-    const hits = (response.body as { hits: { hits: Array<{ _source: EventDocument; sort: unknown[] }> } }).hits.hits;
+    const query = this.scope.query(request);
+    const cursor = request.cursor ? decodeCursor(request.cursor, request) : undefined;
+    const pit = cursor?.pit ?? (await this.openPit(request));
+    if (!pit) return { events: [], took: Date.now() - started };
+    let hits: Array<{ _source: EventDocument; sort: unknown[] }>;
+    try {
+      const response = await this.scope.client.search({
+        body: {
+          pit: { id: pit, keep_alive: PIT_KEEP_ALIVE },
+          query,
+          size: request.limit,
+          sort: [{ '@timestamp': { order: request.order } }, { id: { order: request.order } }],
+          track_total_hits: false,
+          ...(cursor ? { search_after: cursor.after } : {}),
+        } as never,
+      });
+      hits = (response.body as unknown as { hits: { hits: typeof hits } }).hits.hits;
+    } catch (error) {
+      if (cursor && /point in time|pit|search_context_missing|No search context/i.test(JSON.stringify((error as { meta?: { body?: unknown } }).meta?.body ?? (error as Error).message))) {
+        throw new BadRequestException('the cursor expired (cursors live 2 minutes after their last use); start the search again');
+      }
+      throw error;
+    }
     const last = hits[hits.length - 1];
+    const more = hits.length === request.limit && last !== undefined;
+    if (!more) void this.closePit(pit);
     return {
       events: hits.map((h) => fromDocument(h._source)),
-      nextCursor: hits.length === request.limit && last ? encodeCursor(last.sort) : undefined,
+      nextCursor: more ? encodeCursor({ pit, after: last.sort, tenant: request.tenant, order: request.order }) : undefined,
       took: Date.now() - started,
     };
+  }
+
+  private async openPit(request: SearchRequest): Promise<string | undefined> {
+    const indices = await this.scope.existingIndices(request);
+    if (indices.length === 0) return undefined;
+    const { body } = await this.scope.client.createPit({ index: indices.join(','), keep_alive: PIT_KEEP_ALIVE, routing: request.tenant } as never);
+    return (body as { pit_id: string }).pit_id;
+  }
+
+  private async closePit(pit: string): Promise<void> {
+    await this.scope.client.deletePit({ body: { pit_id: [pit] } } as never).catch(() => undefined);
   }
 }
