@@ -1,9 +1,9 @@
 export {
   STREAMS, STREAM_SUBJECTS, AUTH_SUBJECTS, HEADERS,
   ingestSubject, parseSubject, eventsSubject, dlqSubject, tenantOfSubject,
-  CONFIG_KINDS, configGetSubject, configChangedSubject,
+  CONFIG_KINDS, configGetSubject, configChangedSubject, USAGE_SUBJECTS,
 } from './subjects';
-export type { StreamName, DeadLetterStage, ConfigKind } from './subjects';
+export type { StreamName, DeadLetterStage, ConfigKind, QuotaState } from './subjects';
 export { LIMITS, TRUNCATION_MARKER } from './limits';
 export { newBatchId, eventId, isTenantId, TENANT_ID_PATTERN } from './ids';
 export { LEVELS, normaliseLevel, syslogSeverityLevel } from './levels';

@@ -58,3 +58,26 @@ export const CONFIG_KINDS = ['parsing-rules', 'routing-rules', 'drains', 'alerts
 export type ConfigKind = (typeof CONFIG_KINDS)[number];
 export const configGetSubject = (kind: ConfigKind): string => `config.${kind}.get`;
 export const configChangedSubject = (kind: ConfigKind): string => `config.${kind}.changed`;
+
+/**
+ * Daily volume quotas: the broker-router counts each tenant's bytes per UTC day and announces
+ * when a tenant crosses its quota (or a new day resets it); the gateway answers accordingly.
+ */
+export const USAGE_SUBJECTS = {
+  /** Broadcast `QuotaState` whenever a tenant's state changes. */
+  quotaState: 'usage.quota.state',
+  /** Request `{ tenant }` → `QuotaState`. */
+  quotaGet: 'usage.quota.get',
+  /** Request `{ tenant, day? }` → today's (or a day's) volume by app. */
+  usageGet: 'usage.volume.get',
+} as const;
+
+export interface QuotaState {
+  tenant: string;
+  exceeded: boolean;
+  usedBytes: number;
+  /** 0 = unlimited. */
+  limitBytes: number;
+  /** When the current day's quota resets (next UTC midnight), epoch ms. */
+  resetAt: number;
+}
