@@ -1,0 +1,26 @@
+{{/*
+What is special about the query API, read by the millrace-common templates: nothing beyond the
+common NATS, PostgreSQL and OpenSearch settings.
+*/}}
+{{- define "query-api.app" -}}
+component: api
+postgresql: true
+opensearch: true
+{{- end -}}
+
+{{- define "query-api.notes" -}}
+{{- $fullname := include "millrace-common.fullname" . -}}
+{{- $ns := .Release.Namespace }}
+
+Search your logs
+----------------
+The API is {{ $fullname }}.{{ $ns }}.svc:{{ .Values.service.ports.http }} in the cluster. From your machine, with a
+service key that has the logs:read scope (made with the auth service):
+
+  kubectl -n {{ $ns }} port-forward svc/{{ $fullname }} 8080:{{ .Values.service.ports.http }} &
+  curl -sS -G http://127.0.0.1:8080/v1/search \
+    -H "Authorization: Bearer $MILLRACE_SERVICE_KEY" \
+    --data-urlencode 'q=level:error timeout' --data-urlencode 'from=-15m' --data-urlencode 'limit=20'
+
+Results come newest first; pass the returned cursor as `cursor=` for the next page.
+{{- end -}}
