@@ -16,13 +16,17 @@ const LOCAL_ENV = path.join(ROOT, '.millrace', 'local.env');
 
 const say = (msg) => process.stdout.write(`${msg}\n`);
 
-/** `npm ci` when node_modules is missing or older than the lock file. */
+/**
+ * Install npm dependencies when node_modules is missing or older than the lock file. `npm install`
+ * (not `npm ci`) because npm 11 leaves other platforms' optional binaries (@swc/core-*) out of
+ * the lock file, which `npm ci` then refuses; the lock still pins every version installed.
+ */
 function ensureDependencies() {
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  say('installing npm dependencies (npm ci)…');
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  say('installing npm dependencies (npm install)…');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 function build() {
