@@ -165,7 +165,7 @@ function urls(profile) {
   };
 }
 
-/** Create an organisation with an ingestion key and a read key through the auth CLI. */
+/** Create an organisation with an ingestion key, a read key and an admin service key through the auth CLI. */
 /** The profile a stack's settings belong to, from its NATS port. */
 function profileOf(stackEnv) {
   return String(stackEnv.NATS_URL).includes(':24222') ? 'test' : 'dev';
@@ -174,7 +174,7 @@ function profileOf(stackEnv) {
 function createOrg(stackEnv, org) {
   const out = execFileSync(process.execPath, [
     path.join(REPO_ROOT, 'apps', 'auth', 'dist', 'cli.js'), 'create-org', '--org', org,
-    '--ingest-key', `${org}-ingest`, '--read-key', `${org}-read`,
+    '--ingest-key', `${org}-ingest`, '--read-key', `${org}-read`, '--admin-key', `${org}-admin`,
   ], { env: { ...process.env, ...stackEnv, ...localSecrets(profileOf(stackEnv)) }, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }

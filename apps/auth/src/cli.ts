@@ -11,7 +11,7 @@ import { DEFAULT_ORG_SETTINGS, Organisation } from './orgs/organisation.entity';
 import { createFirstOwner } from './users/first-owner';
 
 const USAGE = `usage:
-  node apps/auth/dist/cli.js create-org --org <id> [--name <name>] [--ingest-key <name>] [--read-key <name>]
+  node apps/auth/dist/cli.js create-org --org <id> [--name <name>] [--ingest-key <name>] [--read-key <name>] [--admin-key <name>]
   node apps/auth/dist/cli.js create-owner --org <id> --email <email> [--password-file <file>]
 
 create-org   creates an organisation (if it does not exist) and, when asked, an ingestion key and a
@@ -25,7 +25,7 @@ runMain(async () => {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
-      org: { type: 'string' }, name: { type: 'string' }, 'ingest-key': { type: 'string' }, 'read-key': { type: 'string' },
+      org: { type: 'string' }, name: { type: 'string' }, 'ingest-key': { type: 'string' }, 'read-key': { type: 'string' }, 'admin-key': { type: 'string' },
       email: { type: 'string' }, 'password-file': { type: 'string' },
     },
   });
@@ -58,6 +58,8 @@ runMain(async () => {
     };
     if (values['ingest-key']) out.ingestKey = await makeKey('ingest', values['ingest-key'], ['logs:write']);
     if (values['read-key']) out.readKey = await makeKey('service', values['read-key'], ['logs:read']);
+    // A service key that may read and configure everything of the organisation (automation, tests).
+    if (values['admin-key']) out.adminKey = await makeKey('service', values['admin-key'], ['logs:read', 'config:manage', 'keys:manage']);
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
     await dataSource.destroy();

@@ -3,6 +3,7 @@ import { HealthModule, MetricsModule, loggingModule } from '@millrace/service-ki
 import { NatsModule, NatsReadiness } from '@millrace/messaging';
 import { PARSER_CONFIG, type ParserConfig } from './config';
 import { ParserConsumer } from './worker/parser.consumer';
+import { TenantConfigService } from './tenant-config/tenant-config.service';
 
 @Module({})
 export class ParserModule {
@@ -15,7 +16,7 @@ export class ParserModule {
         MetricsModule,
         HealthModule.register([NatsReadiness]),
       ],
-      providers: [{ provide: PARSER_CONFIG, useValue: config }, ParserConsumer],
+      providers: [{ provide: PARSER_CONFIG, useValue: config }, TenantConfigService, ParserConsumer],
     };
   }
 }

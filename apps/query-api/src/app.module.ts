@@ -16,6 +16,7 @@ import { ContextService } from './events/context.service';
 import { ExportController } from './export/export.controller';
 import { ViewsController } from './views/views.controller';
 import { ViewsService } from './views/views.service';
+import { ParsingModule } from './parsing/parsing.module';
 import { SearchService } from './search/search.service';
 import { TenantScope } from './search/scope';
 
@@ -33,6 +34,7 @@ export class QueryApiModule {
         AuthTokenModule.forRoot({ nats: config }),
         MetricsModule,
         HealthModule.register([NatsReadiness, OpenSearchReadiness, PostgresReadiness]),
+        ParsingModule,
       ],
       controllers: [SearchController, GraphsController, FieldsController, ContextController, ExportController, ViewsController],
       providers: [{ provide: QUERY_API_CONFIG, useValue: config }, TenantScope, SearchService, GraphsService, FieldsService, ContextService, ViewsService],

@@ -81,3 +81,11 @@ export interface QuotaState {
   /** When the current day's quota resets (next UTC midnight), epoch ms. */
   resetAt: number;
 }
+
+/** Subjects served by the parser-worker. */
+export const PARSER_SUBJECTS = {
+  /** Request `ParserDryRunRequest` → `ParserDryRunReply`: what a rule makes of sample lines. */
+  dryRun: 'parser.rules.dry-run',
+  /** Broadcast `{ tenant, ruleId, reason }` when a worker disables a rule that overran its budget. */
+  ruleDisabled: 'parser.rules.disabled',
+} as const;

@@ -3,6 +3,7 @@ import { STREAMS, decodeRawBatch, encodeMessage, eventsSubject, type EventBatch,
 import { BatchConsumer, JETSTREAM, JETSTREAM_MANAGER, type JetStreamClient, type JetStreamManager } from '@millrace/messaging';
 import { PARSER_CONFIG, type ParserConfig } from '../config';
 import { parseBatch } from '../parsing';
+import { TenantConfigService } from '../tenant-config/tenant-config.service';
 
 /** PARSE → EVENTS. The parsing itself is pure; this class only moves batches and settles them. */
 @Injectable()
@@ -14,6 +15,7 @@ export class ParserConsumer implements OnApplicationBootstrap, BeforeApplication
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(PARSER_CONFIG) private readonly config: ParserConfig,
+    private readonly tenants: TenantConfigService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -37,7 +39,11 @@ export class ParserConsumer implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async parse(batch: RawBatch): Promise<void> {
-    const { events } = parseBatch(batch);
+    const { events, stats } = parseBatch(batch, {
+      rules: this.tenants.rulesOf(batch.tenant),
+      redaction: this.tenants.redactionOf(batch.tenant),
+    });
+    this.tenants.record(batch.tenant, stats);
     const out: EventBatch = { v: 1, tenant: batch.tenant, batchId: batch.batchId, events };
     await this.js.publish(eventsSubject(batch.tenant), encodeMessage(out), {
       msgID: batch.batchId,

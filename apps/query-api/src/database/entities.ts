@@ -1,8 +1,9 @@
 import { SavedView } from '../views/saved-view.entity';
+import { ParsingRuleEntity, RedactionSettingsEntity } from '../parsing/parsing-rule.entity';
 
 /**
  * Every entity of the query-api's schema, listed explicitly (never globbed from dist/).
  * Each configuration domain (views, parsing rules, routing rules, drains, alerts, archives)
  * adds its entities here.
  */
-export const QUERY_API_ENTITIES = [SavedView];
+export const QUERY_API_ENTITIES = [SavedView, ParsingRuleEntity, RedactionSettingsEntity];

@@ -1,4 +1,5 @@
 import { SavedViews1733100000000 } from './1733100000000-saved-views';
+import { ParsingRules1733200000000 } from './1733200000000-parsing-rules';
 
 /** Applied in this order; each domain adds its migration classes here. */
-export const QUERY_API_MIGRATIONS = [SavedViews1733100000000];
+export const QUERY_API_MIGRATIONS = [SavedViews1733100000000, ParsingRules1733200000000];

@@ -11,15 +11,24 @@ const services = require('../../../../tools/platform/services.cjs') as {
   stopService(profile: string, service: string, options?: { signal?: string; timeoutMs?: number }): Promise<void>;
   stopAll(profile: string): Promise<void>;
   runningPid(profile: string, service: string): number | undefined;
-  createOrg(env: object, org: string): { org: string; ingestKey: string; readKey: string };
+  createOrg(env: object, org: string): OrgKeys;
 };
+
+/** An organisation made for a test, with a key of each kind (shown once by the auth CLI). */
+export interface OrgKeys {
+  org: string;
+  ingestKey: string;
+  readKey: string;
+  /** A service key with logs:read, config:manage and keys:manage. */
+  adminKey: string;
+}
 
 export interface Platform {
   urls: { ingest: string; query: string; auth: string };
   start(service: string, extra?: Record<string, string>): Promise<void>;
   stop(service: string, signal?: string): Promise<void>;
   isRunning(service: string): boolean;
-  createOrg(org: string): { org: string; ingestKey: string; readKey: string };
+  createOrg(org: string): OrgKeys;
   shutdown(): Promise<void>;
 }
 
