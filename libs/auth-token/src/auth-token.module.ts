@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { OrgSettingsClient } from './org-settings.client';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import type { NatsConfig } from '@millrace/service-kit';
 import { AuthGuard, KEY_VERIFICATION } from './guard';
@@ -45,9 +46,10 @@ export class AuthTokenModule {
         NatsSessionVerifier,
         { provide: SESSION_VERIFIER, useExisting: NatsSessionVerifier },
         AuthGuard,
+        OrgSettingsClient,
         ...(options.global === false ? [] : [{ provide: APP_GUARD, useExisting: AuthGuard }]),
       ],
-      exports: [KeyVerifier, NatsSessionVerifier, KEY_VERIFICATION, SESSION_VERIFIER, AuthGuard, AUTH_CLIENT],
+      exports: [KeyVerifier, NatsSessionVerifier, KEY_VERIFICATION, SESSION_VERIFIER, AuthGuard, AUTH_CLIENT, OrgSettingsClient],
     };
   }
 }

@@ -16,3 +16,4 @@ export { AuthGuard, Auth, CurrentPrincipal, authorise, AUTH_REQUIREMENT, KEY_VER
 export type { AuthRequirement, KeyVerification } from './guard';
 export { AuthTokenModule } from './auth-token.module';
 export type { AuthTokenModuleOptions } from './auth-token.module';
+export { OrgSettingsClient } from './org-settings.client';
