@@ -3,6 +3,8 @@ import { HealthModule, MetricsModule, OpenSearchModule, OpenSearchReadiness, log
 import { NatsModule, NatsReadiness } from '@millrace/messaging';
 import { INDEXER_CONFIG, type IndexerConfig } from './config';
 import { IndexerConsumer } from './indexing/indexer.consumer';
+import { RetentionService } from './indexing/retention.service';
+import { AuthTokenModule } from '@millrace/auth-token';
 
 @Module({})
 export class IndexerModule {
@@ -13,10 +15,12 @@ export class IndexerModule {
         loggingModule('indexer', config.LOG_LEVEL),
         NatsModule.forRoot({ config, name: 'indexer', ensureStreams: true }),
         OpenSearchModule.forRoot(config),
+        // Organisation settings (retention class) come from the auth service; no routes need a guard.
+        AuthTokenModule.forRoot({ nats: config, global: false }),
         MetricsModule,
         HealthModule.register([NatsReadiness, OpenSearchReadiness]),
       ],
-      providers: [{ provide: INDEXER_CONFIG, useValue: config }, IndexerConsumer],
+      providers: [{ provide: INDEXER_CONFIG, useValue: config }, IndexerConsumer, RetentionService],
     };
   }
 }

@@ -11,6 +11,9 @@ export const indexerConfigSchema = baseConfigSchema.merge(natsConfigSchema).merg
    * write, before the ack, as a crash would. Never set it in production.
    */
   INDEXER_FAULT_CRASH_BEFORE_ACK: booleanFlag.default('false'),
+  /** auto: ISM policies when the cluster has the plugin, else the indexer's own sweep. */
+  RETENTION_MODE: z.enum(['auto', 'ism', 'sweep']).default('auto'),
+  RETENTION_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86400).default(3600),
   INDEX_REPLICAS: z.coerce.number().int().min(0).max(5).default(0),
 });
 export type IndexerConfig = z.infer<typeof indexerConfigSchema>;

@@ -60,6 +60,15 @@ describe('BulkWriter against OpenSearch', () => {
     expect(Object.keys(JSON.parse(source.unindexed_fields ?? '{}'))).toHaveLength(2500);
   });
 
+  it('writes each tenant into the indices of its retention class', async () => {
+    const classed = new BulkWriter(client, () => 'r7');
+    const batch = events(1, () => ({}));
+    expect((await classed.write(batch)).indexed).toBe(1);
+    await client.indices.refresh({ index: 'millrace-events-r7-*' });
+    const { body } = await client.count({ index: 'millrace-events-r7-*', routing: tenant, body: { query: { term: { id: batch[0].id } } } });
+    expect(body.count).toBe(1);
+  });
+
   it('skips events marked noIndex', async () => {
     const batch = events(3, () => ({})).map((e, i) => ({ ...e, noIndex: i > 0 }));
     expect((await writer.write(batch)).indexed).toBe(1);

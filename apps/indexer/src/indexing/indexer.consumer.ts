@@ -7,6 +7,8 @@ import { OPENSEARCH_CLIENT } from '@millrace/service-kit';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { INDEXER_CONFIG, type IndexerConfig } from '../config';
 import { BulkWriter } from './bulk-writer';
+import { OrgSettingsClient } from '@millrace/auth-token';
+import { DEFAULT_RETENTION_CLASS, isRetentionClass } from '@millrace/search-index';
 import { ensureTemplates } from './templates';
 
 const documents =
@@ -25,8 +27,13 @@ export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
     @Inject(INDEXER_CONFIG) private readonly config: IndexerConfig,
+    private readonly orgs: OrgSettingsClient,
   ) {
-    this.writer = new BulkWriter(client);
+    // Each tenant's events go to the indices of its retention class.
+    this.writer = new BulkWriter(client, (tenant) => {
+      const retention = this.orgs.peek(tenant)?.retentionClass;
+      return retention && isRetentionClass(retention) ? retention : DEFAULT_RETENTION_CLASS;
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,6 +59,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async index(batch: EventBatch): Promise<void> {
+    await this.orgs.prefetch([batch.tenant]);
     const outcome = await this.writer.write(batch.events);
     documents.inc({ outcome: 'indexed' }, outcome.indexed);
     if (this.config.INDEXER_FAULT_CRASH_BEFORE_ACK) {
