@@ -24,7 +24,8 @@ export function toDocument(event: LogEvent): EventDocument {
     tenant: event.tenant,
     app: event.app,
     host: event.host,
-    level: event.level,
+    // Levels are matched case-insensitively: the keyword is stored lower-case.
+    level: event.level?.toLowerCase(),
     tags: event.tags,
     source: event.source,
     message: event.message,
