@@ -19,6 +19,8 @@ import { ViewsService } from './views/views.service';
 import { ParsingModule } from './parsing/parsing.module';
 import { SearchService } from './search/search.service';
 import { TenantScope } from './search/scope';
+import { AlertsModule } from './alerts/alerts.module';
+import { ArchivesModule } from './archives/archives.module';
 
 @Module({})
 export class QueryApiModule {
@@ -35,6 +37,8 @@ export class QueryApiModule {
         MetricsModule,
         HealthModule.register([NatsReadiness, OpenSearchReadiness, PostgresReadiness]),
         ParsingModule,
+        AlertsModule.forRoot(config),
+        ArchivesModule.forRoot(config),
       ],
       controllers: [SearchController, GraphsController, FieldsController, ContextController, ExportController, ViewsController],
       providers: [{ provide: QUERY_API_CONFIG, useValue: config }, TenantScope, SearchService, GraphsService, FieldsService, ContextService, ViewsService],

@@ -55,7 +55,6 @@ export class GraphsService {
         fixed_interval: `${intervalMs}ms`,
         min_doc_count: 0,
         extended_bounds: { min: q.from, max: q.to },
-        hard_bounds: { min: q.from, max: q.to },
       },
       ...(sub ? { aggs: sub } : {}),
     };

@@ -10,6 +10,8 @@ export interface ScopedQuery {
   query: string;
   from: number;
   to: number;
+  /** Search this one index (a rehydrated archive of the tenant) instead of the events indices of the range. */
+  index?: string;
 }
 
 /** Compile a user query for OpenSearch, turning syntax errors into 400s that say where. */
@@ -51,12 +53,12 @@ export class TenantScope {
   }
 
   /** Index patterns for the range, to use with ignore_unavailable searches. */
-  patterns(q: Pick<ScopedQuery, 'from' | 'to'>): string {
-    return indicesForRange(q.from, q.to).join(',');
+  patterns(q: Pick<ScopedQuery, 'from' | 'to' | 'index'>): string {
+    return q.index ?? indicesForRange(q.from, q.to).join(',');
   }
 
   /** Concrete indices that exist for the range (a point in time needs real indices). */
-  async existingIndices(q: Pick<ScopedQuery, 'from' | 'to'>): Promise<string[]> {
+  async existingIndices(q: Pick<ScopedQuery, 'from' | 'to' | 'index'>): Promise<string[]> {
     try {
       const { body } = await this.client.cat.indices({ index: this.patterns(q), format: 'json', h: 'index', expand_wildcards: 'open' } as never);
       return (body as unknown as Array<{ index: string }>).map((i) => i.index).sort();

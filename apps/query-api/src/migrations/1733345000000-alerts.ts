@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Alerts1733300000000 implements MigrationInterface {
-  name = 'Alerts1733300000000';
+export class Alerts1733345000000 implements MigrationInterface {
+  name = 'Alerts1733345000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE alerts (

@@ -1,0 +1,45 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { StoredChannel } from './alert-schema';
+
+/**
+ * An alert of an organisation. `settings` holds the kind's parameters and the noise control,
+ * `channels` the destinations including their secrets (never returned by the API).
+ */
+@Entity({ name: 'alerts' })
+export class AlertEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  tenant!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text' })
+  kind!: 'presence' | 'absence' | 'threshold';
+
+  @Column({ type: 'text' })
+  query!: string;
+
+  @Column({ type: 'jsonb' })
+  settings!: Record<string, unknown>;
+
+  @Column({ type: 'jsonb' })
+  channels!: StoredChannel[];
+
+  @Column({ type: 'boolean' })
+  enabled!: boolean;
+
+  @Column({ name: 'muted_until', type: 'timestamptz', nullable: true })
+  mutedUntil!: Date | null;
+
+  @Column({ name: 'created_by', type: 'text' })
+  createdBy!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,99 @@
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ArchiveDestination } from './contract';
+
+/** Key prefixes and folder paths: plain segments, no `..`, no leading slash, no empty segments. */
+const SAFE_PATH = /^[A-Za-z0-9._=-]+(\/[A-Za-z0-9._=-]+)*$/;
+
+function relativePath(what: string, max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max)
+    .transform((v) => v.replace(/^\/+|\/+$/g, ''))
+    .refine((v) => v === '' || SAFE_PATH.test(v), `${what} may hold letters, digits and . _ = - in segments separated by /`)
+    .refine((v) => !v.split('/').some((s) => s === '..' || s === '.'), `${what} must not contain . or .. segments`)
+    .refine((v) => !v.split('/').some((s) => s.startsWith('tenant=')), `${what} must not contain a tenant= segment (the layout adds it)`);
+}
+
+const s3Input = z.object({
+  type: z.literal('s3'),
+  endpoint: z.string().trim().url().max(512).optional(),
+  region: z.string().trim().regex(/^[a-z0-9-]{1,32}$/, 'is not a region name').default('us-east-1'),
+  bucket: z.string().trim().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'is not a valid bucket name'),
+  prefix: relativePath('prefix', 256).default(''),
+  forcePathStyle: z.boolean().default(false),
+  serverSideEncryption: z.enum(['AES256', 'aws:kms']).optional(),
+  kmsKeyId: z.string().trim().min(1).max(2048).optional(),
+  accessKeyId: z.string().trim().regex(/^[\x21-\x7e]{1,128}$/, 'is not an access key id'),
+  /** Write-only: sealed at once, never returned. Optional on update (the stored one is kept). */
+  secretAccessKey: z.string().min(1).max(256).optional(),
+}).strict();
+
+const filesystemInput = z.object({
+  type: z.literal('filesystem'),
+  path: relativePath('path', 256).refine((v) => v !== '', 'path is required (a folder inside the archive root)'),
+  prefix: relativePath('prefix', 256).default(''),
+}).strict();
+
+export const archiveInputSchema = z.object({
+  enabled: z.boolean().default(true),
+  destination: z.discriminatedUnion('type', [s3Input, filesystemInput]),
+}).strict().superRefine((value, ctx) => {
+  const d = value.destination;
+  if (d.type === 's3' && d.kmsKeyId && d.serverSideEncryption !== 'aws:kms') {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['destination', 'kmsKeyId'], message: 'only goes with serverSideEncryption aws:kms' });
+  }
+  if (d.type === 's3' && d.endpoint) {
+    const url = new URL(d.endpoint);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['destination', 'endpoint'], message: 'must be an http(s) URL' });
+    if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['destination', 'endpoint'], message: 'must be scheme://host[:port] only (no credentials, path or query)' });
+    }
+  }
+});
+export type ArchiveInput = z.infer<typeof archiveInputSchema>;
+
+/**
+ * Loopback, private, link-local and unspecified addresses, and `localhost`: the archiver must not
+ * be pointed at the platform's own network by a tenant (unless the installation allows it, as a
+ * single-machine install with a local store does). Names that resolve to such addresses are not
+ * caught here; restrict the archiver's egress for that.
+ */
+export function isPrivateEndpoint(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) return true;
+  const kind = isIP(host);
+  if (kind === 4) {
+    const [a, b] = host.split('.').map(Number);
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (kind === 6) {
+    return host === '::1' || host === '::' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith('::ffff:');
+  }
+  return false;
+}
+
+/** A filesystem path resolved inside the root, or undefined when it would leave it. */
+export function insideRoot(root: string, relative: string): string | undefined {
+  const base = path.resolve(root);
+  const resolved = path.resolve(base, relative);
+  return resolved === base || resolved.startsWith(base + path.sep) ? resolved : undefined;
+}
+
+/** The stored (secret-free) form of a destination. */
+export function storedDestination(input: ArchiveInput['destination']): ArchiveDestination {
+  if (input.type === 'filesystem') return { type: 'filesystem', path: input.path, prefix: input.prefix };
+  return {
+    type: 's3',
+    ...(input.endpoint ? { endpoint: input.endpoint.replace(/\/+$/, '') } : {}),
+    region: input.region,
+    bucket: input.bucket,
+    prefix: input.prefix,
+    forcePathStyle: input.forcePathStyle,
+    ...(input.serverSideEncryption ? { serverSideEncryption: input.serverSideEncryption } : {}),
+    ...(input.kmsKeyId ? { kmsKeyId: input.kmsKeyId } : {}),
+    accessKeyId: input.accessKeyId,
+  };
+}
