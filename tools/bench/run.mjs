@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: starts the local platform if needed (npm start), then prints the figures of
 // every benchmark, measured in this one run on this machine.
+//   --quick            smaller runs
+//   --only a,b         only these sections: pipeline, search (others add theirs below)
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -8,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEnv } from '../stack/stack-lib.mjs';
 import { machine } from './lib.mjs';
+import { exportRate, reportSearch, searchLatencies, seedEvents } from './search.mjs';
 import { endToEndVersusBulk, gatewayVersusRaw, ingestToSearchLatency, report, waitForDrain } from './pipeline.mjs';
 
 const require = createRequire(import.meta.url);
@@ -16,25 +19,43 @@ const services = require('../platform/services.cjs');
 const print = (line) => process.stdout.write(`${line}\n`);
 
 const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((a, i) => process.argv[i - 1] === '--only');
+const only = (section) => !onlyArg || onlyArg.split(',').includes(section);
 execFileSync(process.execPath, [path.join(ROOT, 'tools', 'platform', 'cli.mjs'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const stack = readEnv('dev');
-const org = services.createOrg(stack, `bench${Date.now().toString(36)}`);
-const keys = { ingest: org.ingestKey, read: org.readKey };
 const urls = services.urls('dev');
+const results = { at: new Date().toISOString(), machine: machine() };
 
-print(`# Millrace benchmarks — ${new Date().toISOString()}`);
-print(`machine: ${machine()}`);
-// The gateway is measured alone, like raw publishing: the workers that would compete for the
-// same cores are paused and the backlog is drained before the next benchmark.
-const WORKERS = ['broker-router', 'parser-worker', 'indexer'];
-for (const w of WORKERS) await services.stopService('dev', w);
-const gw = await gatewayVersusRaw({ urls, keys, stack, requests: quick ? 100 : 400, concurrency: 16 });
-for (const w of WORKERS) services.startService('dev', w, stack);
-for (const w of WORKERS) await services.waitReady('dev', w);
-await waitForDrain(stack);
-const e2e = await endToEndVersusBulk({ urls, keys, tenant: org.org, stack, requests: quick ? 50 : 200, concurrency: 8 });
-await waitForDrain(stack);
-const lat = await ingestToSearchLatency({ urls, keys, samples: quick ? 30 : 100, intervalMs: 100 });
-report({ gw, e2e, lat }, print);
+print(`# Millrace benchmarks — ${results.at}`);
+print(`machine: ${results.machine}`);
+
+if (only('pipeline')) {
+  const org = services.createOrg(stack, `bench${Date.now().toString(36)}`);
+  const keys = { ingest: org.ingestKey, read: org.readKey };
+  // The gateway is measured alone, like raw publishing: the workers that would compete for the
+  // same cores are paused and the backlog is drained before the next benchmark.
+  const WORKERS = ['broker-router', 'parser-worker', 'indexer'];
+  for (const w of WORKERS) await services.stopService('dev', w);
+  const gw = await gatewayVersusRaw({ urls, keys, stack, requests: quick ? 100 : 400, concurrency: 16 });
+  for (const w of WORKERS) services.startService('dev', w, stack);
+  for (const w of WORKERS) await services.waitReady('dev', w);
+  await waitForDrain(stack);
+  const e2e = await endToEndVersusBulk({ urls, keys, tenant: org.org, stack, requests: quick ? 50 : 200, concurrency: 8 });
+  await waitForDrain(stack);
+  const lat = await ingestToSearchLatency({ urls, keys, samples: quick ? 30 : 100, intervalMs: 100 });
+  report({ gw, e2e, lat }, print);
+  Object.assign(results, { gw, e2e, lat });
+}
+
+if (only('search')) {
+  // A tenant of its own with a million events (fewer with --quick) over the last day.
+  const searchOrg = services.createOrg(stack, `benchsearch${Date.now().toString(36)}`);
+  const seeded = await seedEvents({ stack, tenant: searchOrg.org, count: quick ? 200_000 : 1_000_000 });
+  const latencies = await searchLatencies({ urls, key: searchOrg.readKey, samples: quick ? 20 : 50 });
+  const exported = await exportRate({ urls, key: searchOrg.readKey });
+  reportSearch({ seeded, latencies, exported }, print);
+  Object.assign(results, { search: { seeded, latencies, exported } });
+}
+
 fs.mkdirSync(path.join(ROOT, '.millrace'), { recursive: true });
-fs.writeFileSync(path.join(ROOT, '.millrace', 'bench-last.json'), JSON.stringify({ at: new Date().toISOString(), machine: machine(), gw, e2e, lat }, null, 2));
+fs.writeFileSync(path.join(ROOT, '.millrace', 'bench-last.json'), JSON.stringify(results, null, 2));
