@@ -6,7 +6,7 @@ import { BatchConsumer, JETSTREAM, JETSTREAM_MANAGER, deadLetters, type JetStrea
 import { OPENSEARCH_CLIENT } from '@millrace/service-kit';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { INDEXER_CONFIG, type IndexerConfig } from '../config';
-import { BulkWriter } from './bulk-writer';
+import { BackPressureError, BulkWriter } from './bulk-writer';
 import { OrgSettingsClient } from '@millrace/auth-token';
 import { DEFAULT_RETENTION_CLASS, isRetentionClass } from '@millrace/search-index';
 import { ensureTemplates } from './templates';
@@ -15,11 +15,16 @@ const documents =
   (register.getSingleMetric('millrace_indexer_documents_total') as Counter) ??
   new Counter({ name: 'millrace_indexer_documents_total', help: 'Documents written, by outcome', labelNames: ['outcome'] });
 
+const backPressure =
+  (register.getSingleMetric('millrace_indexer_backpressure_total') as Counter) ??
+  new Counter({ name: 'millrace_indexer_backpressure_total', help: 'Bulk writes retried because OpenSearch pushed back or was unreachable' });
+
 /** EVENTS → OpenSearch. A batch is acked only after every document's fate is durable. */
 @Injectable()
 export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Indexer');
   private consumer?: BatchConsumer<EventBatch>;
+  private stopping = false;
   private readonly writer: BulkWriter;
 
   constructor(
@@ -55,12 +60,33 @@ export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.stop(this.config.SHUTDOWN_TIMEOUT_MS);
+  }
+
+  /**
+   * OpenSearch pushing back (429, 5xx, timeouts, node down) slows the indexer instead of
+   * spending deliveries: the batch is retried here with growing pauses while it stays ours
+   * (the consumer keeps signalling `working()`), and no new batch is pulled meanwhile. Only a
+   * shutdown hands it back to the stream.
+   */
+  private async writeWithBackPressure(batch: EventBatch) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.writer.write(batch.events);
+      } catch (error) {
+        if (!(error instanceof BackPressureError) || this.stopping) throw error;
+        backPressure.inc();
+        const pause = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+        if (attempt % 5 === 0) this.logger.warn(`OpenSearch pushes back (${error.message}); retrying batch ${batch.batchId} in ${pause} ms`);
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
   }
 
   private async index(batch: EventBatch): Promise<void> {
     await this.orgs.prefetch([batch.tenant]);
-    const outcome = await this.writer.write(batch.events);
+    const outcome = await this.writeWithBackPressure(batch);
     documents.inc({ outcome: 'indexed' }, outcome.indexed);
     if (this.config.INDEXER_FAULT_CRASH_BEFORE_ACK) {
       this.logger.error('fault injection: exiting after the bulk write, before the ack');
