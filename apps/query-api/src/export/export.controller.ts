@@ -9,7 +9,7 @@ import { intParam, timeRangeParam } from '../search/request-params';
 import { CONTENT_TYPES, CSV_COLUMNS, EXPORT_FORMATS, csvRow, ndjsonRow, type ExportFormat } from './formats';
 
 /** Events fetched per page while exporting: memory stays bounded by one page. */
-const PAGE = 2000;
+const PAGE = 1000;
 
 @ApiTags('search')
 @ApiBearerAuth()
