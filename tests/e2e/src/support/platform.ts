@@ -1,7 +1,9 @@
-import { stackEnv, PROFILE } from './stack';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { stackEnv, PROFILE, REPO_ROOT } from './stack';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const services = require('../../../../tools/platform/services.cjs') as {
+/** The launcher `npm start` uses (tools/platform/services.cjs), loaded at run time. */
+const services = createRequire(__filename)(path.join(REPO_ROOT, 'tools', 'platform', 'services.cjs')) as {
   SERVICES: string[];
   urls(profile: string): { ingest: string; query: string; auth: string };
   migrate(env: object): void;
