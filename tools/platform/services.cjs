@@ -11,7 +11,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Service names in start order: auth first (everyone verifies keys through it). */
 const SERVICES = ['auth', 'broker-router', 'parser-worker', 'indexer', 'alerter', 'archiver', 'query-api', 'ingest-gateway'];
 /** Apps owning a PostgreSQL schema; `dist/migrate.js` applies their migrations. */
-const MIGRATING = ['auth', 'alerter', 'archiver', 'query-api'];
+const MIGRATING = ['auth', 'broker-router', 'alerter', 'archiver', 'query-api'];
 
 const PORT_BASE = { dev: 17000, test: 27000 };
 const PORT_OFFSET = {
@@ -28,22 +28,74 @@ function stateDir(profile) {
 }
 
 /**
- * Local secrets (auth's key-encryption key) are generated once per profile and kept in the
- * git-ignored state folder, readable by the owner only.
+ * Local secrets (auth's key-encryption key, the archive credentials' key) are generated once per
+ * profile and kept in the git-ignored state folder, readable by the owner only. A key added
+ * later is generated into an existing file.
  */
+const LOCAL_SECRET_NAMES = ['AUTH_ENCRYPTION_KEY', 'ARCHIVE_ENCRYPTION_KEY'];
 function localSecrets(profile) {
   const file = path.join(stateDir(profile), 'secrets.json');
-  if (!fs.existsSync(file)) {
+  const secrets = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  const missing = LOCAL_SECRET_NAMES.filter((name) => !secrets[name]);
+  if (missing.length > 0) {
     fs.mkdirSync(stateDir(profile), { recursive: true });
-    const secrets = { AUTH_ENCRYPTION_KEY: require('node:crypto').randomBytes(32).toString('base64url') };
+    for (const name of missing) secrets[name] = require('node:crypto').randomBytes(32).toString('base64url');
     fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   }
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
+  return secrets;
+}
+
+/**
+ * Archives on a single machine: filesystem destinations live under .millrace/archives/<profile>,
+ * and S3 endpoints on loopback (a local S3-compatible server, tools/stack/s3.mjs) are allowed.
+ */
+function localArchiveEnv(profile) {
+  return { ARCHIVE_FS_ROOT: path.join(REPO_ROOT, '.millrace', 'archives', profile), ARCHIVE_ALLOW_PRIVATE_ENDPOINTS: 'true' };
+}
+
+/**
+ * Alerts on a single machine: notifications link to the local query-api, and channels may reach
+ * receivers on loopback (a local webhook or SMTP server).
+ */
+function localAlerterEnv(profile) {
+  return { PUBLIC_QUERY_URL: `http://127.0.0.1:${portOf(profile, 'query-api')}`, CHANNEL_ALLOW_PRIVATE_NETWORKS: 'true' };
+}
+
+/**
+ * The gateway's non-HTTP listeners on a single machine: syslog over TCP and UDP on base+514,
+ * syslog over TLS on base+515 (a self-signed certificate made once per profile with openssl),
+ * GELF over UDP on base+201.
+ */
+function gatewayPorts(profile) {
+  const base = PORT_BASE[profile];
+  return { syslogTcp: base + 514, syslogTls: base + 515, syslogUdp: base + 514, gelfUdp: base + 201 };
+}
+
+function localGatewayEnv(profile) {
+  const ports = gatewayPorts(profile);
+  const env = { SYSLOG_TCP_PORT: String(ports.syslogTcp), SYSLOG_UDP_PORT: String(ports.syslogUdp), GELF_UDP_PORT: String(ports.gelfUdp) };
+  const dir = path.join(stateDir(profile), 'syslog-tls');
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  if (!fs.existsSync(cert) || !fs.existsSync(key)) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=localhost',
+        '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+      fs.chmodSync(key, 0o600);
+    } catch {
+      return env; // no openssl: syslog over TLS stays off
+    }
+  }
+  return { ...env, SYSLOG_TLS_PORT: String(ports.syslogTls), SYSLOG_TLS_CERT_FILE: cert, SYSLOG_TLS_KEY_FILE: key };
 }
 
 function serviceEnv(profile, service, stackEnv, extra = {}) {
   return {
     ...localSecrets(profile),
+    ...localArchiveEnv(profile),
+    ...localAlerterEnv(profile),
+    ...(service === 'ingest-gateway' ? localGatewayEnv(profile) : {}),
     ...process.env,
     ...stackEnv,
     NODE_ENV: 'production',
@@ -180,6 +232,6 @@ function createOrg(stackEnv, org) {
 }
 
 module.exports = {
-  REPO_ROOT, SERVICES, MIGRATING, portOf, stateDir, urls, migrate, startService, startAll, waitReady,
+  REPO_ROOT, SERVICES, MIGRATING, portOf, gatewayPorts, stateDir, urls, migrate, startService, startAll, waitReady,
   stopService, stopAll, runningPid, createOrg,
 };

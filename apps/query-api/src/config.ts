@@ -11,6 +11,20 @@ export const queryApiConfigSchema = baseConfigSchema.merge(natsConfigSchema).mer
   ARCHIVE_FS_ROOT: z.string().refine((v) => v.startsWith('/'), 'must be an absolute path').optional(),
   /** Let tenants point an S3 endpoint at loopback or private addresses (single-machine installs with a local store). */
   ARCHIVE_ALLOW_PRIVATE_ENDPOINTS: booleanFlag.default('false'),
+  /** Live tail: open tails per organisation and in all on one replica. */
+  TAIL_MAX_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(10),
+  TAIL_MAX_TOTAL: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Matching lines from before the tail that are sent first: default and the most a client may ask. */
+  TAIL_BACKLOG_DEFAULT: z.coerce.number().int().min(0).max(10_000).default(100),
+  TAIL_BACKLOG_MAX: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /** A tail client's buffer (lines and bytes); beyond it lines are dropped and the client told how many. */
+  TAIL_BUFFER_LINES: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+  TAIL_BUFFER_BYTES: z.coerce.number().int().min(64 * 1024).default(4 * 1024 * 1024),
+  /** A client that takes nothing for this long is cut off. */
+  TAIL_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  TAIL_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Let drains point at loopback, private or link-local addresses (SSRF): on for local installs, off in the Helm chart. */
+  DRAINS_ALLOW_PRIVATE_TARGETS: booleanFlag.default('true'),
 });
 export type QueryApiConfig = z.infer<typeof queryApiConfigSchema>;
 export const QUERY_API_CONFIG = Symbol('QUERY_API_CONFIG');

@@ -50,3 +50,24 @@ export function indicesForRange(from: number, to: number): string[] {
   for (let t = start; t <= to; t += DAY) names.push(`${INDEX_PREFIX}-*-${day(t)}`);
   return names;
 }
+
+/**
+ * Rehydrated archives: one temporary index per rehydration job,
+ * `millrace-rehydrated-<tenant>-<job id>`, outside the events pattern (never searched by default),
+ * created with the events mapping and removed whole when the job expires.
+ */
+export const REHYDRATED_INDEX_PREFIX = 'millrace-rehydrated';
+export const ALL_REHYDRATED_PATTERN = `${REHYDRATED_INDEX_PREFIX}-*`;
+/** Job ids are lower-case ULIDs: 26 characters of Crockford base 32, valid in index names. */
+export const REHYDRATION_JOB_ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{26}$/;
+
+export function rehydratedIndexName(tenant: string, jobId: string): string {
+  return `${REHYDRATED_INDEX_PREFIX}-${tenant}-${jobId}`;
+}
+
+/** Parse a rehydrated index name back into its tenant and job, or undefined if not one. */
+export function parseRehydratedIndexName(name: string): { tenant: string; jobId: string } | undefined {
+  const match = /^millrace-rehydrated-([a-z0-9][a-z0-9_-]{0,62})-([0-9a-z]{26})$/.exec(name);
+  if (!match || !REHYDRATION_JOB_ID_PATTERN.test(match[2])) return undefined;
+  return { tenant: match[1], jobId: match[2] };
+}

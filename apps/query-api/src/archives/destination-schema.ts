@@ -33,7 +33,8 @@ const s3Input = z.object({
 
 const filesystemInput = z.object({
   type: z.literal('filesystem'),
-  path: relativePath('path', 256).refine((v) => v !== '', 'path is required (a folder inside the archive root)'),
+  path: z.string().trim().refine((v) => !v.startsWith('/'), 'path must be relative to the archive root')
+    .pipe(relativePath('path', 256).refine((v) => v !== '', 'path is required (a folder inside the archive root)')),
   prefix: relativePath('prefix', 256).default(''),
 }).strict();
 
