@@ -5,7 +5,7 @@ import { ConfigPublisher } from '@millrace/messaging';
 import { createTestApp, loadConfig, testServiceEnv } from '@millrace/service-kit';
 import { ArchiverModule } from '../src/app.module';
 import { archiverConfigSchema } from '../src/config';
-import type { ArchiveConfigItem } from '../src/archive/contract';
+import type { ArchiveConfigItem } from '@millrace/archive-contract';
 
 /** Its own durable consumer: a platform running on the same test servers keeps its messages. */
 const DURABLE = `archiver-app-test-${Date.now().toString(36)}`;

@@ -14,12 +14,12 @@ import { configGetSubject, encodeMessage, eventId, newBatchId, type EventBatch, 
 import { createTestApp, loadConfig, testServiceEnv } from '@millrace/service-kit';
 import { ArchiverModule } from '../src/app.module';
 import { archiverConfigSchema } from '../src/config';
-import { ARCHIVE_SUBJECTS, type ArchiveConfigItem, type ArchiveReply, type CreateRehydrationRequest, type RehydrationJobView } from '../src/archive/contract';
+import { ARCHIVE_SUBJECTS, type ArchiveConfigItem, type ArchiveReply, type CreateRehydrationRequest, type RehydrationJobView } from '@millrace/archive-contract';
 import { JobError, JobsService, toView } from '../src/rehydration/jobs.service';
 import { RehydrationWorker } from '../src/rehydration/rehydration.worker';
 import { HOUR_MS, hourStart, partKeys } from '../src/archive/layout';
 import { parseManifest, sha256Hex } from '../src/archive/manifest';
-import { SecretBox } from '../src/archive/secret-box';
+import { SecretBox } from '@millrace/archive-contract';
 import { S3Store } from '../src/stores/s3-store';
 import { StoreError } from '../src/stores/store';
 import { createBucket, startS3, stopS3, type TestS3 } from './support/s3';

@@ -4,9 +4,9 @@ import { ARCHIVER_CONFIG, type ArchiverConfig } from '../config';
 import { FsStore } from '../stores/fs-store';
 import { S3Store } from '../stores/s3-store';
 import { StoreError, type ArchiveStore } from '../stores/store';
-import type { ArchiveConfigItem, ArchiveDestination, DestinationSecret, DestinationStatusView } from './contract';
+import type { ArchiveConfigItem, ArchiveDestination, DestinationSecret, DestinationStatusView } from '@millrace/archive-contract';
 import { failingDestinations } from './metrics';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '@millrace/archive-contract';
 
 /** A tenant's archive as the archiver uses it: its destination and a store to reach it. */
 export interface TenantArchive {

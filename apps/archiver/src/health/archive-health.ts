@@ -2,7 +2,7 @@ import { Controller, Get, Injectable } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { PublicRoute, type ReadinessCheck } from '@millrace/service-kit';
 import { ArchiveConsumer } from '../archive/archive.consumer';
-import type { DestinationStatusView } from '../archive/contract';
+import type { DestinationStatusView } from '@millrace/archive-contract';
 import { Destinations } from '../archive/destinations';
 
 /**

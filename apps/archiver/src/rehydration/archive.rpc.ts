@@ -8,7 +8,7 @@ import { REHYDRATION_JOB_ID_PATTERN } from '@millrace/search-index';
 import {
   ARCHIVE_SUBJECTS, type ArchiveReply, type CreateRehydrationRequest, type DestinationStatusView, type JobRequest,
   type RehydrationJobView, type TenantRequest,
-} from '../archive/contract';
+} from '@millrace/archive-contract';
 import { Destinations } from '../archive/destinations';
 import { JobError, JobsService, toView } from './jobs.service';
 import { deleteIndex } from './rehydrated-index';

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { RehydrationProblem, RehydrationProgress, RehydrationState } from '../archive/contract';
+import type { RehydrationProblem, RehydrationProgress, RehydrationState } from '@millrace/archive-contract';
 
 /**
  * A rehydration job. The table is the job queue: replicas claim queued jobs (and jobs whose

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { parseQuery, QuerySyntaxError } from '@millrace/query-language';
 import { rehydratedIndexName } from '@millrace/search-index';
 import { ARCHIVER_CONFIG, type ArchiverConfig } from '../config';
-import type { CreateRehydrationRequest, RehydrationJobView, RehydrationProblem, RehydrationProgress, RehydrationState } from '../archive/contract';
+import type { CreateRehydrationRequest, RehydrationJobView, RehydrationProblem, RehydrationProgress, RehydrationState } from '@millrace/archive-contract';
 import { Destinations } from '../archive/destinations';
 import { HOUR_MS, hourStart } from '../archive/layout';
 import { RehydrationJob } from './job.entity';

@@ -6,7 +6,7 @@ import type { LogEvent } from '@millrace/log-schema';
 import { compileMatcher, parseQuery, type EventMatcher } from '@millrace/query-language';
 import { OPENSEARCH_CLIENT } from '@millrace/service-kit';
 import { ARCHIVER_CONFIG, type ArchiverConfig } from '../config';
-import type { RehydrationProblem, RehydrationProgress } from '../archive/contract';
+import type { RehydrationProblem, RehydrationProgress } from '@millrace/archive-contract';
 import { Destinations } from '../archive/destinations';
 import { hourPrefix, hoursInRange, parsePartKey } from '../archive/layout';
 import { parseManifest, type PartManifest } from '../archive/manifest';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { FilesystemDestination } from '../archive/contract';
+import type { FilesystemDestination } from '@millrace/archive-contract';
 import { StoreError, type ArchiveStore, type ObjectInfo, type Verification } from './store';
 
 /**

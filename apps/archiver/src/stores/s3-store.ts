@@ -3,7 +3,7 @@ import {
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import type { S3Destination } from '../archive/contract';
+import type { S3Destination } from '@millrace/archive-contract';
 import { StoreError, type ArchiveStore, type ObjectInfo, type Verification } from './store';
 
 /** Error names meaning the configuration is wrong: retrying cannot help until it changes. */

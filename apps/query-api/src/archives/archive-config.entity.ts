@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { ArchiveDestination } from './contract';
+import type { ArchiveDestination } from '@millrace/archive-contract';
 
 /**
  * A tenant's archive destination (one per tenant). Credentials are kept only sealed

@@ -1,6 +1,6 @@
 import { HttpException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { NATS_CONNECTION, type NatsConnection } from '@millrace/messaging';
-import { ARCHIVE_SUBJECTS, type ArchiveReply, type CreateRehydrationRequest, type DestinationStatusView, type RehydrationJobView } from './contract';
+import { ARCHIVE_SUBJECTS, type ArchiveReply, type CreateRehydrationRequest, type DestinationStatusView, type RehydrationJobView } from '@millrace/archive-contract';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -7,9 +7,9 @@ import type { Repository } from 'typeorm';
 import { ConfigPublisher, NATS_CONNECTION, type NatsConnection } from '@millrace/messaging';
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
 import { ArchiveConfigEntity } from './archive-config.entity';
-import type { ArchiveConfigItem, ArchiveDestination, DestinationSecret, S3Destination } from './contract';
+import type { ArchiveConfigItem, ArchiveDestination, DestinationSecret, S3Destination } from '@millrace/archive-contract';
 import { insideRoot, isPrivateEndpoint, storedDestination, type ArchiveInput } from './destination-schema';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '@millrace/archive-contract';
 
 /** What the API returns: the destination without its secret, and whether one is stored. */
 export interface ArchiveView {

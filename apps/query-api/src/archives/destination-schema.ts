@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ArchiveDestination } from './contract';
+import type { ArchiveDestination } from '@millrace/archive-contract';
 
 /** Key prefixes and folder paths: plain segments, no `..`, no leading slash, no empty segments. */
 const SAFE_PATH = /^[A-Za-z0-9._=-]+(\/[A-Za-z0-9._=-]+)*$/;

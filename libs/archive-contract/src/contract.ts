@@ -1,11 +1,6 @@
 /**
  * The archive contract between the query-api (which owns the archive configuration and the REST
  * API) and the archiver (which writes the archives and rehydrates them).
- *
- * Two apps need it and apps never import each other, so this file exists twice, identical:
- * apps/archiver/src/archive/contract.ts and apps/query-api/src/archives/contract.ts
- * (apps/archiver/test/contract-sync.spec.ts fails when they differ). It belongs in a shared lib
- * (`libs/archive-contract`) once one is created.
  */
 
 export type ServerSideEncryption = 'AES256' | 'aws:kms';
