@@ -408,11 +408,22 @@ describe('other service specifics', () => {
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'archive', persistentVolumeClaim: { claimName: 'rel-archiver-archive' } });
     expect(deployment.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'archive', mountPath: '/var/lib/millrace/archive' });
     const env = containerEnv(objects, deployment);
-    expect(env.get('ARCHIVE_FS_PATH')).toEqual({ value: '/var/lib/millrace/archive' });
+    expect(env.get('ARCHIVE_FS_ROOT')).toEqual({ value: '/var/lib/millrace/archive' });
     expect(env.get('ARCHIVE_ENCRYPTION_KEY')).toEqual({ secret: { name: 'millrace-archiver', key: 'encryption-key' } });
     // the Job runs before the claim exists: it must not mount it
     expect(only(objects, 'Job').spec.template.spec.volumes.map((v: { name: string }) => v.name)).not.toContain('archive');
     expect(ofKind(rendered('archiver').objects, 'PersistentVolumeClaim')).toEqual([]);
+  });
+
+  it('query-api reads the archive sealing key optionally, and refuses private drain targets by default', () => {
+    const { objects } = rendered('query-api');
+    const deployment = only(objects, 'Deployment');
+    const env = containerEnv(objects, deployment);
+    expect(env.get('DRAINS_ALLOW_PRIVATE_TARGETS')).toEqual({ value: 'false' });
+    expect(env.get('ARCHIVE_FS_ROOT')).toBeUndefined();
+    const key = deployment.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'ARCHIVE_ENCRYPTION_KEY');
+    expect(key.valueFrom.secretKeyRef).toEqual({ name: 'millrace-archiver', key: 'encryption-key', optional: true });
+    expect(containerEnv(rendered('query-api', 'all-on').objects, only(rendered('query-api', 'all-on').objects, 'Deployment')).get('ARCHIVE_FS_ROOT')).toEqual({ value: '/var/lib/millrace/archive' });
   });
 });
 

@@ -223,13 +223,13 @@ export const APPS = {
     replicaCount: 1,
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     extra: () => ({
-      encryptionKey: group('ARCHIVE_ENCRYPTION_KEY: encrypts archived objects. Read from an existing Secret (the chart never creates one).', {
+      encryptionKey: group('ARCHIVE_ENCRYPTION_KEY: opens the archive destinations\' credentials, sealed by the query-api with the same key. Read from an existing Secret (the chart never creates one).', {
         existingSecret: leaf('millrace-archiver', S.str({ minLength: 1 }), 'Name of the existing Secret.'),
         key: leaf('encryption-key', S.str({ minLength: 1 }), 'Key of the encryption key in that Secret.'),
       }),
-      filesystemArchive: group('Archive to a filesystem path (ARCHIVE_FS_PATH) instead of S3-compatible storage. Settings of the S3 backend go into `config` and `extraEnv`.', {
-        enabled: leaf(false, S.bool(), 'Mount a volume at `path` and set ARCHIVE_FS_PATH.', { allOn: true }),
-        path: leaf('/var/lib/millrace/archive', S.str({ pattern: '^/' }), 'Mount path of the archive volume (ARCHIVE_FS_PATH).'),
+      filesystemArchive: group('Let organisations archive to folders under a mounted volume (ARCHIVE_FS_ROOT) instead of S3-compatible storage; destinations themselves are configured per organisation through the query API. Set the query API\'s `archiveFsRoot` to the same path.', {
+        enabled: leaf(false, S.bool(), 'Mount a volume at `path` and set ARCHIVE_FS_ROOT.', { allOn: true }),
+        path: leaf('/var/lib/millrace/archive', S.str({ pattern: '^/' }), 'Mount path of the archive volume (ARCHIVE_FS_ROOT).'),
         persistence: group('PersistentVolumeClaim for the archive; when disabled the path is an emptyDir (lost with the pod: for trials only).', {
           enabled: leaf(false, S.bool(), 'Keep the archive on a PersistentVolumeClaim.', { allOn: true }),
           existingClaim: leaf('', S.str(), 'Use this existing claim instead of creating one.'),
@@ -249,6 +249,14 @@ export const APPS = {
     opensearch: true,
     replicaCount: 2,
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+    extra: () => ({
+      archiveEncryptionKey: group('ARCHIVE_ENCRYPTION_KEY: seals the archive destinations\' credentials (the archiver opens them with the same key). Optional: without it, archive destinations cannot be configured.', {
+        existingSecret: leaf('millrace-archiver', S.str({ minLength: 1 }), 'Name of the existing Secret (the archiver\'s).'),
+        key: leaf('encryption-key', S.str({ minLength: 1 }), 'Key of the encryption key in that Secret.'),
+      }),
+      archiveFsRoot: leaf('', S.str({ pattern: '^$|^/' }), 'ARCHIVE_FS_ROOT: folder destinations must lie under this path (the archiver\'s `filesystemArchive.path`); "" = folder destinations refused.', { allOn: '/var/lib/millrace/archive' }),
+      allowPrivateDrainTargets: leaf(false, S.bool(), 'DRAINS_ALLOW_PRIVATE_TARGETS: let drains point at private, loopback or link-local addresses (off: protects the cluster network from server-side request forgery).', { allOn: true }),
+    }),
   },
   auth: {
     component: 'auth',
@@ -263,7 +271,7 @@ export const APPS = {
         existingSecret: leaf('millrace-auth', S.str({ minLength: 1 }), 'Name of the existing Secret.'),
         key: leaf('encryption-key', S.str({ minLength: 1 }), 'Key of the encryption key in that Secret.'),
       }),
-      bootstrap: group('First organisation and owner, created on start when `organization` and `ownerEmail` are set and no organisation exists yet (AUTH_BOOTSTRAP_*).', {
+      bootstrap: group('First organisation and owner, created on start when `organization`, `ownerEmail` and the password Secret are set and that organisation has no owner yet (AUTH_BOOTSTRAP_*).', {
         organization: leaf('', S.str({ pattern: '^$|^[a-z0-9][a-z0-9_-]{0,62}$' }), 'AUTH_BOOTSTRAP_ORG: id of the first organisation (lower-case letters, digits, `_` and `-`).', { allOn: 'acme' }),
         ownerEmail: leaf('', S.str({ pattern: '^$|^[^@\\s]+@[^@\\s]+$' }), 'AUTH_BOOTSTRAP_OWNER_EMAIL: e-mail address of its owner.', { allOn: 'owner@acme.example' }),
         existingSecret: leaf('', S.str(), 'Existing Secret holding the owner\'s initial password (AUTH_BOOTSTRAP_OWNER_PASSWORD).', { allOn: 'millrace-bootstrap-owner' }),

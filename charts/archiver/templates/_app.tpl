@@ -9,7 +9,7 @@ postgresql: true
 opensearch: true
 {{- if $fs.enabled }}
 config:
-  ARCHIVE_FS_PATH: {{ $fs.path | quote }}
+  ARCHIVE_FS_ROOT: {{ $fs.path | quote }}
 {{- end }}
 env:
   - name: ARCHIVE_ENCRYPTION_KEY
@@ -39,6 +39,6 @@ volumeMounts:
 Archives are written to {{ $fs.path }} on {{ if $fs.persistence.enabled }}the PersistentVolumeClaim {{ $fs.persistence.existingClaim | default (printf "%s-archive" (include "millrace-common.fullname" .)) }}{{ else }}an emptyDir: they are LOST with the pod (set filesystemArchive.persistence.enabled=true){{ end }}.
 {{- else }}
 
-The archive backend (S3-compatible storage) is configured through `config` and `extraEnv`.
+Archive destinations (S3-compatible storage) are configured per organisation through the query API: /v1/archives.
 {{- end }}
 {{- end -}}

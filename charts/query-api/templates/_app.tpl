@@ -1,11 +1,23 @@
 {{/*
-What is special about the query API, read by the millrace-common templates: nothing beyond the
-common NATS, PostgreSQL and OpenSearch settings.
+What is special about the query API, read by the millrace-common templates: the key that seals
+archive credentials (optional), the folder-archive root and the drains' private-target switch.
 */}}
 {{- define "query-api.app" -}}
 component: api
 postgresql: true
 opensearch: true
+config:
+  DRAINS_ALLOW_PRIVATE_TARGETS: {{ .Values.allowPrivateDrainTargets | quote }}
+  {{- with .Values.archiveFsRoot }}
+  ARCHIVE_FS_ROOT: {{ . | quote }}
+  {{- end }}
+env:
+  - name: ARCHIVE_ENCRYPTION_KEY
+    valueFrom:
+      secretKeyRef:
+        name: {{ .Values.archiveEncryptionKey.existingSecret | quote }}
+        key: {{ .Values.archiveEncryptionKey.key | quote }}
+        optional: true
 {{- end -}}
 
 {{- define "query-api.notes" -}}
