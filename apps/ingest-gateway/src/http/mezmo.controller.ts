@@ -1,35 +1,26 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { IngestService } from '../ingest/ingest.service';
 import { decodeMezmoIngest } from '../protocols/mezmo';
-import { decodeBody } from './body';
+import { HttpIngest } from './ingest-http';
+import { IngestExceptionFilter } from './ingest-filter';
 
 /** Mezmo-compatible ingestion: `POST /logs/ingest` (the REST API) and `/logs/agent` (its agent). */
 @ApiTags('ingest')
 @Auth({ kinds: ['ingest'], scopes: ['logs:write'] })
+@UseFilters(IngestExceptionFilter)
 @Controller('logs')
 export class MezmoController {
-  constructor(
-    private readonly ingest: IngestService,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  constructor(private readonly http: HttpIngest) {}
 
   @Post(['ingest', 'agent'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Ingest lines in the Mezmo (LogDNA) format; 200 only after every line is stored' })
-  async ingestLines(
-    @CurrentPrincipal() principal: Principal,
-    @Body() body: Buffer,
-    @Query() query: Record<string, string>,
-    @Headers('content-encoding') contentEncoding: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Req() request: FastifyRequest,
-  ) {
-    const decoded = decodeMezmoIngest(decodeBody(body, contentEncoding, this.config.MAX_BODY_BYTES), { query, headers: request.headers, receivedAt: Date.now() });
-    const outcome = await this.ingest.ingest(principal.tenant, decoded.lines, { protocol: 'http-json', remoteAddress: request.ip }, idempotencyKey);
-    return { status: 'ok', lines: outcome.lines, batches: outcome.batches, truncated: decoded.truncated };
+  async ingestLines(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest) {
+    const result = await this.http.decode(principal, 'http-json', request, decodeMezmoIngest, { textual: true });
+    this.http.requireSomeLines(result);
+    const outcome = await this.http.store(principal, 'http-json', request, result.lines);
+    return HttpIngest.answer(result, outcome);
   }
 }

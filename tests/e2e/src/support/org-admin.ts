@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { request } from './http';
+import { REPO_ROOT, PROFILE, stackEnv } from './stack';
+
+/**
+ * Change an organisation's settings the way its owner would: a first owner through the auth
+ * CLI, a session through `POST /v1/sessions`, then `PATCH /v1/org/settings`.
+ */
+export async function setOrgSettings(authUrl: string, org: string, settings: { ingestRateLimit?: number; dailyQuotaBytes?: number }): Promise<void> {
+  const email = `owner@${org}.example`;
+  const password = `pw-${org}-0123456789`;
+  const secretsFile = path.join(REPO_ROOT, '.millrace', 'services', PROFILE, 'secrets.json');
+  const secrets = existsSync(secretsFile) ? (JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>) : {};
+  try {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'apps', 'auth', 'dist', 'cli.js'), 'create-owner', '--org', org, '--email', email], {
+      env: { ...process.env, ...stackEnv(), ...secrets, AUTH_BOOTSTRAP_OWNER_PASSWORD: password },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  } catch (error) {
+    if (!/already has an owner/.test(String((error as { stderr?: Buffer }).stderr ?? ''))) throw error;
+  }
+  const session = await request<{ accessToken: string }>('POST', `${authUrl}/v1/sessions`, { body: { email, password, org } });
+  if (session.status >= 300) throw new Error(`log-in answered ${session.status}: ${JSON.stringify(session.body)}`);
+  const changed = await request('PATCH', `${authUrl}/v1/org/settings`, { body: settings, headers: { authorization: `Bearer ${session.body.accessToken}` } });
+  if (changed.status >= 300) throw new Error(`settings answered ${changed.status}: ${JSON.stringify(changed.body)}`);
+}
+
+/** One counter of the gateway's /metrics (0 when absent). */
+export async function gatewayMetric(ingestUrl: string, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(`${ingestUrl}/metrics`)).text();
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (want.length === 0 && line.startsWith(`${name} `)) return Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (!line.startsWith(`${name}{`)) continue;
+    const labelText = line.slice(name.length + 1, line.indexOf('}'));
+    if (want.every((w) => labelText.split(',').includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
