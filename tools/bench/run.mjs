@@ -2,7 +2,7 @@
 // `npm run bench`: starts the local platform if needed (npm start), then prints the figures of
 // every benchmark, measured in this one run on this machine.
 //   --quick            smaller runs
-//   --only a,b         only these sections: pipeline, search (others add theirs below)
+//   --only a,b         only these sections: pipeline, ingest, search (others add theirs below)
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -12,6 +12,9 @@ import { readEnv } from '../stack/stack-lib.mjs';
 import { machine } from './lib.mjs';
 import { exportRate, reportSearch, searchLatencies, seedEvents } from './search.mjs';
 import { endToEndVersusBulk, gatewayVersusRaw, ingestToSearchLatency, report, waitForDrain } from './pipeline.mjs';
+import { alertBenchmarks, reportAlerts } from './alerts.mjs';
+import { archiveBenchmarks, reportArchive } from './archive.mjs';
+import { ingestProtocols, reportIngest } from './ingest.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -47,6 +50,24 @@ if (only('pipeline')) {
   Object.assign(results, { gw, e2e, lat });
 }
 
+if (only('ingest')) {
+  // Every ingestion protocol (HTTP and syslog over TCP) beside raw JetStream publishing of the
+  // same batches; the pipeline workers are paused as for the gateway benchmark above.
+  const ingestOrg = services.createOrg(stack, `benchingest${Date.now().toString(36)}`);
+  const WORKERS = ['broker-router', 'parser-worker', 'indexer'];
+  for (const w of WORKERS) await services.stopService('dev', w);
+  let ingest;
+  try {
+    ingest = await ingestProtocols({ urls, keys: { ingest: ingestOrg.ingestKey }, stack, syslogPort: services.gatewayPorts('dev').syslogTcp, gatewayPid: services.runningPid('dev', 'ingest-gateway'), requests: quick ? 60 : 300 });
+  } finally {
+    for (const w of WORKERS) services.startService('dev', w, stack);
+    for (const w of WORKERS) await services.waitReady('dev', w);
+  }
+  await waitForDrain(stack);
+  reportIngest(ingest, print);
+  Object.assign(results, { ingest });
+}
+
 if (only('search')) {
   // A tenant of its own with a million events (fewer with --quick) over the last day.
   const searchOrg = services.createOrg(stack, `benchsearch${Date.now().toString(36)}`);
@@ -55,6 +76,22 @@ if (only('search')) {
   const exported = await exportRate({ urls, key: searchOrg.readKey });
   reportSearch({ seeded, latencies, exported }, print);
   Object.assign(results, { search: { seeded, latencies, exported } });
+}
+
+if (only('alerts')) {
+  // Presence latency through the whole pipeline, and what one alerter evaluates per second.
+  const alertsOrg = services.createOrg(stack, `benchalerts${Date.now().toString(36)}`);
+  const alerts = await alertBenchmarks({ profile: 'dev', stack, urls, org: alertsOrg.org, keys: { ingest: alertsOrg.ingestKey, read: alertsOrg.readKey }, quick, print });
+  reportAlerts(alerts, print);
+  Object.assign(results, { alerts });
+}
+
+if (only('archive')) {
+  // Archive throughput (EVENTS → verified gzip parts in a local S3-compatible store) and rehydration speed.
+  const archiveOrg = services.createOrg(stack, `bencharchive${Date.now().toString(36)}`);
+  const archive = await archiveBenchmarks({ stack, urls, org: archiveOrg, quick });
+  reportArchive(archive, print);
+  Object.assign(results, { archive });
 }
 
 fs.mkdirSync(path.join(ROOT, '.millrace'), { recursive: true });

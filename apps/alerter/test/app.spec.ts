@@ -6,7 +6,8 @@ import { alerterConfigSchema } from '../src/config';
 let app: NestFastifyApplication;
 
 beforeAll(async () => {
-  app = await createTestApp(AlerterModule.forRoot(loadConfig(alerterConfigSchema, testServiceEnv())));
+  // Health only: the evaluation loops (shared durable consumer, shared schema) stay off in-process.
+  app = await createTestApp(AlerterModule.forRoot(loadConfig(alerterConfigSchema, testServiceEnv()), { evaluate: false }));
 });
 afterAll(() => app?.close());
 
