@@ -1,7 +1,7 @@
 export {
   STREAMS, STREAM_SUBJECTS, AUTH_SUBJECTS, HEADERS,
   ingestSubject, parseSubject, eventsSubject, dlqSubject, tenantOfSubject,
-  CONFIG_KINDS, configGetSubject, configChangedSubject, USAGE_SUBJECTS, PARSER_SUBJECTS,
+  CONFIG_KINDS, configGetSubject, configChangedSubject, USAGE_SUBJECTS, PARSER_SUBJECTS, ALERTER_SUBJECTS,
 } from './subjects';
 export type { StreamName, DeadLetterStage, ConfigKind, QuotaState } from './subjects';
 export { LIMITS, TRUNCATION_MARKER } from './limits';

@@ -89,3 +89,14 @@ export const PARSER_SUBJECTS = {
   /** Broadcast `{ tenant, ruleId, reason }` when a worker disables a rule that overran its budget. */
   ruleDisabled: 'parser.rules.disabled',
 } as const;
+
+/**
+ * Request-reply subjects the alerter answers (JSON); the query-api asks, since no app reads
+ * another's tables. Replies are `{ ok: true, result }` or `{ ok: false, status, message }`.
+ */
+export const ALERTER_SUBJECTS = {
+  /** `{ tenant, alertId, limit }` → `{ state, evaluations, notifications }`. */
+  history: 'alerter.alerts.history',
+  /** `{ tenant, alert, from, to }` → a dry run over the past. */
+  test: 'alerter.alerts.test',
+} as const;

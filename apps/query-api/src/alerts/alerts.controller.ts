@@ -2,7 +2,8 @@ import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Pa
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentPrincipal, type AuthRequirement, type Principal } from '@millrace/auth-token';
 import { parseTimeBound, parseTimeRange, TimeRangeError } from '../search/time-range';
-import { ALERTER_SUBJECTS, AlertsService } from './alerts.service';
+import { ALERTER_SUBJECTS } from '@millrace/log-schema';
+import { AlertsService } from './alerts.service';
 
 const READ: AuthRequirement = { kinds: ['service', 'user'], scopes: ['logs:read'] };
 /** Writing an alert needs logs:read too: its notifications carry sample lines of the logs. */

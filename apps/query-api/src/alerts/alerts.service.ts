@@ -14,7 +14,6 @@ import {
 } from './alert-schema';
 
 /** Request-reply subjects the alerter answers (its own, see apps/alerter/src/rpc/subjects.ts). */
-export const ALERTER_SUBJECTS = { history: 'alerter.alerts.history', test: 'alerter.alerts.test' } as const;
 
 /** The alert as the alerter receives it on the `alerts` feed, secrets included. */
 export interface AlertFeedItem {
