@@ -21,6 +21,10 @@ import { SearchService } from './search/search.service';
 import { TenantScope } from './search/scope';
 import { AlertsModule } from './alerts/alerts.module';
 import { ArchivesModule } from './archives/archives.module';
+import { RoutingModule } from './routing/routing.module';
+import { DrainsModule } from './drains/drains.module';
+import { UsageModule } from './usage/usage.module';
+import { TailModule } from './tail/tail.module';
 
 @Module({})
 export class QueryApiModule {
@@ -39,6 +43,10 @@ export class QueryApiModule {
         ParsingModule,
         AlertsModule.forRoot(config),
         ArchivesModule.forRoot(config),
+        RoutingModule,
+        DrainsModule.forRoot(config),
+        UsageModule,
+        TailModule.forRoot(config),
       ],
       controllers: [SearchController, GraphsController, FieldsController, ContextController, ExportController, ViewsController],
       providers: [{ provide: QUERY_API_CONFIG, useValue: config }, TenantScope, SearchService, GraphsService, FieldsService, ContextService, ViewsService],

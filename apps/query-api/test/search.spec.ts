@@ -65,6 +65,18 @@ describe('SearchService against OpenSearch', () => {
     expect(page.events.map((e) => e.fields.n).sort((a, b) => Number(a) - Number(b))).toEqual(expected);
   });
 
+  it('keeps no server-side state for searches whose cursor is never followed', async () => {
+    // OpenSearch allows a few hundred open points in time; a first page must not open one.
+    for (let i = 0; i < 350; i++) {
+      const page = await service.search({ tenant: tenantA, query: '', ...range, limit: 5, order: 'desc' });
+      expect(page.nextCursor).toBeDefined();
+    }
+    const { body } = await client.nodes.stats({ metric: 'indices', index_metric: 'search' } as never);
+    const open = Object.values((body as { nodes: Record<string, { indices: { search: { point_in_time_current?: number } } }> }).nodes)
+      .reduce((sum, node) => sum + (node.indices.search.point_in_time_current ?? 0), 0);
+    expect(open).toBeLessThan(50);
+  });
+
   it('turns a malformed query into a 400 that says where', async () => {
     await expect(service.search({ tenant: tenantA, query: 'app:(web', ...range, limit: 10, order: 'desc' })).rejects.toMatchObject({ status: 400 });
   });

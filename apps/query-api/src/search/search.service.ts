@@ -16,9 +16,12 @@ export interface SearchPage {
   took: number;
 }
 
-/** What a cursor carries: the point in time being paged through and where the last page ended. */
+/**
+ * What a cursor carries: where the last page ended and, from the second page on, the point in
+ * time being paged through.
+ */
 interface Cursor {
-  pit: string;
+  pit?: string;
   after: unknown[];
   /** The request the cursor belongs to: a cursor cannot be replayed with another query. */
   tenant: string;
@@ -38,7 +41,7 @@ function decodeCursor(text: string, request: SearchRequest): Cursor {
   } catch {
     // reported below
   }
-  if (!cursor || typeof cursor.pit !== 'string' || !Array.isArray(cursor.after) || cursor.after.length !== 2) {
+  if (!cursor || (cursor.pit !== undefined && typeof cursor.pit !== 'string') || !Array.isArray(cursor.after) || cursor.after.length !== 2) {
     throw new BadRequestException('cursor is not one this API issued');
   }
   if (cursor.tenant !== request.tenant || cursor.order !== request.order) throw new BadRequestException('cursor belongs to another search');
@@ -46,10 +49,11 @@ function decodeCursor(text: string, request: SearchRequest): Cursor {
 }
 
 /**
- * Search with stable paging: the first page opens a point in time (a consistent view of the
- * indices), every next page continues from the last sort values with `search_after`, so pages
- * never repeat or skip events even while new ones are indexed. The sort is (timestamp, id), and
- * ids are unique, so the order is total.
+ * Search with stable paging. The sort is (timestamp, id), and ids are unique, so the order is
+ * total and `search_after` from the last page's sort values never repeats or skips an event.
+ * The first page is a plain search (most searches stop there, and an open point in time is a
+ * scarce server resource); following a cursor opens a point in time, a consistent view of the
+ * indices that the remaining pages share, closed after the last page or two minutes unused.
  */
 @Injectable()
 export class SearchService {
@@ -59,13 +63,14 @@ export class SearchService {
     const started = Date.now();
     const query = this.scope.query(request);
     const cursor = request.cursor ? decodeCursor(request.cursor, request) : undefined;
-    const pit = cursor?.pit ?? (await this.openPit(request));
-    if (!pit) return { events: [], took: Date.now() - started };
+    const pit = cursor ? (cursor.pit ?? (await this.openPit(request))) : undefined;
+    if (cursor && !pit) return { events: [], took: Date.now() - started };
     let hits: Array<{ _source: EventDocument; sort: unknown[] }>;
     try {
       const response = await this.scope.client.search({
+        ...(pit ? {} : this.scope.searchParams(request)),
         body: {
-          pit: { id: pit, keep_alive: PIT_KEEP_ALIVE },
+          ...(pit ? { pit: { id: pit, keep_alive: PIT_KEEP_ALIVE } } : {}),
           query,
           size: request.limit,
           sort: [{ '@timestamp': { order: request.order } }, { id: { order: request.order } }],
@@ -82,7 +87,7 @@ export class SearchService {
     }
     const last = hits[hits.length - 1];
     const more = hits.length === request.limit && last !== undefined;
-    if (!more) void this.closePit(pit);
+    if (!more && pit) void this.closePit(pit);
     return {
       events: hits.map((h) => fromDocument(h._source)),
       nextCursor: more ? encodeCursor({ pit, after: last.sort, tenant: request.tenant, order: request.order }) : undefined,

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import {
+  authorise, extractCredential, KEY_VERIFICATION, SESSION_VERIFIER,
+  type KeyVerification, type Principal, type SessionVerifier,
+} from '@millrace/auth-token';
+import { TailService, type TailRequest } from './tail.service';
+import { WebSocketSink } from './sinks';
+
+type TailQuery = { q?: string; backlog?: string; lastEventId?: string; token?: string };
+type PreparedRequest = FastifyRequest<{ Querystring: TailQuery }> & { tail?: { principal: Principal; request: TailRequest } };
+
+/**
+ * Live tail over WebSocket at `GET /v1/tail/ws?q=&backlog=&lastEventId=`: the same tail as the
+ * SSE endpoint, one JSON text message per line (`{type: "line", id, event}`) or notice
+ * (`{type: "ready" | "dropped" | "gap", …}`). Browsers cannot set headers on a WebSocket, so
+ * the key may come as `?token=`; it is verified exactly as the guard does (logs:read), and every
+ * refusal is an ordinary HTTP error before the upgrade.
+ */
+@Injectable()
+export class TailWebSocketRoute implements OnModuleInit {
+  private readonly logger = new Logger('TailWebSocket');
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly tails: TailService,
+    @Inject(KEY_VERIFICATION) private readonly keys: KeyVerification,
+    @Inject(SESSION_VERIFIER) private readonly sessions: SessionVerifier,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    await fastify.register(websocket, { options: { maxPayload: 64 * 1024 } });
+    fastify.get('/v1/tail/ws', {
+      websocket: true,
+      preValidation: (request, reply) => this.admit(request as PreparedRequest, reply),
+    }, (socket: WebSocket, request) => this.connect(socket, request as PreparedRequest));
+  }
+
+  private async admit(request: PreparedRequest, reply: FastifyReply): Promise<void> {
+    try {
+      const credential = extractCredential(request, { allowQueryToken: true });
+      if (!credential) throw httpError(401, 'unauthorized', 'a key is required (Authorization header or ?token=)');
+      const principal = credential.type === 'key' ? await this.keys.verify(credential.secret) : await this.sessions.verifySession(credential.token);
+      if (!principal) throw httpError(401, 'unauthorized', 'the key or session is not valid');
+      authorise(principal, { kinds: ['service', 'user'], scopes: ['logs:read'] });
+      const query = request.query ?? {};
+      const tailRequest = this.tails.parse(query.q, query.backlog, query.lastEventId ?? (request.headers['last-event-id'] as string | undefined));
+      this.tails.reserve(principal.tenant);
+      request.tail = { principal, request: tailRequest };
+    } catch (error) {
+      const e = error as { status?: number; getStatus?: () => number; message: string; getResponse?: () => unknown; code?: string };
+      const status = e.getStatus?.() ?? e.status ?? 500;
+      const response = e.getResponse?.() as { message?: string } | string | undefined;
+      const message = typeof response === 'string' ? response : response?.message ?? e.message;
+      await reply.code(status).header('x-request-id', String(request.id)).send({
+        error: { status, code: e.code ?? (status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 429 ? 'rate_limited' : status === 400 ? 'bad_request' : 'internal'), message: status >= 500 ? 'internal error' : message, requestId: String(request.id) },
+      });
+    }
+  }
+
+  private connect(socket: WebSocket, request: PreparedRequest): void {
+    const prepared = request.tail;
+    if (!prepared) {
+      socket.close(1008, 'not admitted');
+      return;
+    }
+    const { principal, request: tailRequest } = prepared;
+    let session: Awaited<ReturnType<TailService['open']>> | undefined;
+    let gone = false;
+    socket.once('close', () => {
+      gone = true;
+      session?.end('client');
+    });
+    // Clients have nothing to say; anything they send is ignored.
+    socket.on('message', () => undefined);
+    this.tails.open(principal.tenant, 'websocket', tailRequest, new WebSocketSink(socket)).then((s) => {
+      session = s;
+      if (gone) s.end('client');
+    }, (error: Error) => {
+      this.logger.warn(`websocket tail failed: ${error.message}`);
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'the tail could not start');
+    });
+  }
+}
+
+function httpError(status: number, code: string, message: string): Error {
+  return Object.assign(new Error(message), { status, code });
+}

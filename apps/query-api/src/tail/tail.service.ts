@@ -1,0 +1,127 @@
+import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Counter, Gauge, register } from 'prom-client';
+import { JETSTREAM, JETSTREAM_MANAGER, type JetStreamClient, type JetStreamManager } from '@millrace/messaging';
+import { compileMatcher, parseQuery, QuerySyntaxError, type EventMatcher } from '@millrace/query-language';
+import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
+import { TailSession, type TailEndReason, type TailSink } from './tail-session';
+import { parseTailId } from './tail-id';
+
+const sessionsGauge = (register.getSingleMetric('millrace_tail_sessions') as Gauge) ??
+  new Gauge({ name: 'millrace_tail_sessions', help: 'Live tails open on this replica, by transport', labelNames: ['transport'] });
+const linesCounter = (register.getSingleMetric('millrace_tail_lines_total') as Counter) ??
+  new Counter({ name: 'millrace_tail_lines_total', help: 'Tail lines, by outcome (sent, dropped for a slow client)', labelNames: ['outcome'] });
+const endsCounter = (register.getSingleMetric('millrace_tail_ends_total') as Counter) ??
+  new Counter({ name: 'millrace_tail_ends_total', help: 'Tails ended, by reason (client, stalled, error, shutdown)', labelNames: ['reason'] });
+
+export type TailTransport = 'sse' | 'websocket';
+
+/** A tail request, validated. */
+export interface TailRequest {
+  matcher: EventMatcher;
+  backlog: number;
+  resume?: { seq: number; index: number };
+}
+
+/**
+ * Live tails of this replica: validates requests, enforces TAIL_MAX_PER_TENANT and TAIL_MAX_TOTAL
+ * (a replica's limits; with N replicas a tenant may hold N × the per-tenant limit), starts and
+ * ends sessions.
+ */
+@Injectable()
+export class TailService implements OnModuleDestroy {
+  private readonly logger = new Logger('Tail');
+  private readonly byTenant = new Map<string, Set<TailSession>>();
+  /** Slots taken before the session exists (the request is being set up). */
+  private readonly reserved = new Map<string, number>();
+  private total = 0;
+
+  constructor(
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    @Inject(QUERY_API_CONFIG) private readonly config: QueryApiConfig,
+  ) {}
+
+  /** Parse `q`, `backlog` and the resume id; 400 on anything malformed. */
+  parse(q: string | undefined, backlog: string | undefined, lastEventId: string | undefined): TailRequest {
+    let matcher: EventMatcher;
+    try {
+      matcher = compileMatcher(parseQuery(q ?? ''));
+    } catch (error) {
+      if (error instanceof QuerySyntaxError) throw new BadRequestException({ message: `invalid query: ${error.message}`, details: { position: error.position, expected: error.expected } });
+      throw error;
+    }
+    let n = this.config.TAIL_BACKLOG_DEFAULT;
+    if (backlog !== undefined && backlog !== '') {
+      n = Number(backlog);
+      if (!Number.isInteger(n) || n < 0 || n > this.config.TAIL_BACKLOG_MAX) throw new BadRequestException(`backlog must be an integer from 0 to ${this.config.TAIL_BACKLOG_MAX}`);
+    }
+    let resume: TailRequest['resume'];
+    if (lastEventId !== undefined && lastEventId !== '') {
+      resume = parseTailId(lastEventId);
+      if (!resume) throw new BadRequestException('Last-Event-ID must be an id this tail sent (<sequence>-<index>)');
+    }
+    return { matcher, backlog: n, resume };
+  }
+
+  /** Take a slot for the tenant, or 429 when it has too many tails open (503 when the replica is full). */
+  reserve(tenant: string): void {
+    const open = (this.byTenant.get(tenant)?.size ?? 0) + (this.reserved.get(tenant) ?? 0);
+    if (open >= this.config.TAIL_MAX_PER_TENANT) {
+      throw new HttpException({ message: `too many live tails open for this organisation (at most ${this.config.TAIL_MAX_PER_TENANT}); close one and retry`, retryAfterSeconds: 5 }, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    if (this.total >= this.config.TAIL_MAX_TOTAL) {
+      throw new HttpException({ message: 'this server has too many live tails open; retry', retryAfterSeconds: 5 }, HttpStatus.SERVICE_UNAVAILABLE);
+    }
+    this.reserved.set(tenant, (this.reserved.get(tenant) ?? 0) + 1);
+    this.total++;
+  }
+
+  /** Start a tail in a reserved slot. Resolves once the backlog is queued and live reading runs. */
+  async open(tenant: string, transport: TailTransport, request: TailRequest, sink: TailSink): Promise<TailSession> {
+    this.reserved.set(tenant, (this.reserved.get(tenant) ?? 1) - 1);
+    const session = new TailSession(this.js, this.jsm, sink, {
+      tenant, matcher: request.matcher, backlog: request.backlog, resume: request.resume,
+      bufferLines: this.config.TAIL_BUFFER_LINES, bufferBytes: this.config.TAIL_BUFFER_BYTES,
+      stallMs: this.config.TAIL_STALL_TIMEOUT_MS, heartbeatMs: this.config.TAIL_HEARTBEAT_MS,
+    }, (reason, s) => this.ended(tenant, transport, reason, s));
+    let set = this.byTenant.get(tenant);
+    if (!set) this.byTenant.set(tenant, (set = new Set()));
+    set.add(session);
+    sessionsGauge.inc({ transport });
+    try {
+      await session.start();
+    } catch (error) {
+      this.logger.warn(`tail of ${tenant} failed to start: ${(error as Error).message}`);
+      session.end('error');
+      throw error;
+    }
+    return session;
+  }
+
+  /** Give a reserved slot back (the request failed before open). */
+  release(tenant: string): void {
+    this.reserved.set(tenant, Math.max(0, (this.reserved.get(tenant) ?? 1) - 1));
+    this.total = Math.max(0, this.total - 1);
+  }
+
+  private ended(tenant: string, transport: TailTransport, reason: TailEndReason, session: TailSession): void {
+    const set = this.byTenant.get(tenant);
+    if (set?.delete(session)) {
+      this.total = Math.max(0, this.total - 1);
+      sessionsGauge.dec({ transport });
+    }
+    if (set && set.size === 0) this.byTenant.delete(tenant);
+    endsCounter.inc({ reason });
+    linesCounter.inc({ outcome: 'sent' }, session.sent);
+    if (session.dropped) linesCounter.inc({ outcome: 'dropped' }, session.dropped);
+    if (reason === 'stalled') this.logger.log(`cut off a stalled tail of ${tenant} (${session.dropped} lines dropped)`);
+  }
+
+  openCount(tenant: string): number {
+    return this.byTenant.get(tenant)?.size ?? 0;
+  }
+
+  onModuleDestroy(): void {
+    for (const set of this.byTenant.values()) for (const s of [...set]) s.end('shutdown');
+  }
+}
