@@ -54,6 +54,8 @@ export const openSearchConfigSchema = z.object({
   OPENSEARCH_USERNAME: z.string().optional(),
   OPENSEARCH_PASSWORD: z.string().optional(),
   OPENSEARCH_TLS_CA_FILE: z.string().optional(),
+  /** gzip request bodies to OpenSearch (worth it across slow links). */
+  OPENSEARCH_COMPRESSION: booleanFlag.default('false'),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

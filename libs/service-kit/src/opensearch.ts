@@ -13,7 +13,8 @@ export function createOpenSearchClient(config: OpenSearchConfig): Client {
     ssl: config.OPENSEARCH_TLS_CA_FILE ? { ca: readFileSync(config.OPENSEARCH_TLS_CA_FILE) } : undefined,
     maxRetries: 2,
     requestTimeout: 30000,
-    compression: 'gzip',
+    // Off by default: inside a cluster the network is rarely the limit, the CPU usually is.
+    compression: config.OPENSEARCH_COMPRESSION ? 'gzip' : undefined,
   });
 }
 
