@@ -2,7 +2,7 @@
 // `npm run bench`: starts the local platform if needed (npm start), then prints the figures of
 // every benchmark, measured in this one run on this machine.
 //   --quick            smaller runs
-//   --only a,b         only these sections: pipeline, ingest, search (others add theirs below)
+//   --only a,b         only these sections: pipeline, ingest, search, tail (others add theirs below)
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -15,6 +15,7 @@ import { endToEndVersusBulk, gatewayVersusRaw, ingestToSearchLatency, report, wa
 import { alertBenchmarks, reportAlerts } from './alerts.mjs';
 import { archiveBenchmarks, reportArchive } from './archive.mjs';
 import { ingestProtocols, reportIngest } from './ingest.mjs';
+import { reportTail, tailBenchmarks } from './tail.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -92,6 +93,14 @@ if (only('archive')) {
   const archive = await archiveBenchmarks({ stack, urls, org: archiveOrg, quick });
   reportArchive(archive, print);
   Object.assign(results, { archive });
+}
+
+if (only('tail')) {
+  // Live tail latency (ingest → SSE) at 1,000 and 10,000 lines/s, and drain delivery throughput.
+  const tailOrg = services.createOrg(stack, `benchtail${Date.now().toString(36)}`);
+  const tail = await tailBenchmarks({ profile: 'dev', stack, urls, org: tailOrg.org, keys: { ingest: tailOrg.ingestKey, read: tailOrg.readKey }, quick });
+  reportTail(tail, print);
+  Object.assign(results, { tail });
 }
 
 fs.mkdirSync(path.join(ROOT, '.millrace'), { recursive: true });

@@ -11,10 +11,10 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 describe('broker-router service', () => {
-  it('is ready when NATS JetStream answers, and says so per dependency', async () => {
+  it('is ready when NATS JetStream and PostgreSQL answer, and says so per dependency', async () => {
     const res = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().details).toEqual({ nats: { status: 'up' } });
+    expect(res.json().details).toEqual({ nats: { status: 'up' }, postgres: { status: 'up' } });
   });
 
   it('serves Prometheus metrics including its consumer settlement counters', async () => {

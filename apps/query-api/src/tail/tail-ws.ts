@@ -11,7 +11,7 @@ import { TailService, type TailRequest } from './tail.service';
 import { WebSocketSink } from './sinks';
 
 type TailQuery = { q?: string; backlog?: string; lastEventId?: string; token?: string };
-type PreparedRequest = FastifyRequest<{ Querystring: TailQuery }> & { tail?: { principal: Principal; request: TailRequest } };
+type PreparedRequest = FastifyRequest<{ Querystring: TailQuery }> & { tail?: { principal: Principal; request: TailRequest; connected: boolean } };
 
 /**
  * Live tail over WebSocket at `GET /v1/tail/ws?q=&backlog=&lastEventId=`: the same tail as the
@@ -51,7 +51,12 @@ export class TailWebSocketRoute implements OnModuleInit {
       const query = request.query ?? {};
       const tailRequest = this.tails.parse(query.q, query.backlog, query.lastEventId ?? (request.headers['last-event-id'] as string | undefined));
       this.tails.reserve(principal.tenant);
-      request.tail = { principal, request: tailRequest };
+      const prepared = { principal, request: tailRequest, connected: false };
+      request.tail = prepared;
+      // The upgrade may still fail (or the client go away): give the slot back then.
+      request.raw.socket.once('close', () => {
+        if (!prepared.connected) this.tails.release(principal.tenant);
+      });
     } catch (error) {
       const e = error as { status?: number; getStatus?: () => number; message: string; getResponse?: () => unknown; code?: string };
       const status = e.getStatus?.() ?? e.status ?? 500;
@@ -69,6 +74,7 @@ export class TailWebSocketRoute implements OnModuleInit {
       socket.close(1008, 'not admitted');
       return;
     }
+    prepared.connected = true;
     const { principal, request: tailRequest } = prepared;
     let session: Awaited<ReturnType<TailService['open']>> | undefined;
     let gone = false;
