@@ -43,8 +43,15 @@ export class SplunkHecController {
 
   private async handle(principal: Principal, request: FastifyRequest, reply: FastifyReply, decoder: Decoder<HecResult>) {
     const result = await this.http.decode(principal, 'splunk-hec', request, decoder, { textual: true });
+    // A request with an invalid event is refused whole: storing the events before it and
+    // answering an error would leave the shipper unable to tell what was kept.
+    if (result.hecError) {
+      const answer = hecResponse(result.hecError.code, result.hecError.invalidEventNumber);
+      reply.status(answer.status);
+      return answer.body;
+    }
     await this.http.store(principal, 'splunk-hec', request, result.lines);
-    const answer = result.hecError ? hecResponse(result.hecError.code, result.hecError.invalidEventNumber) : hecResponse(0);
+    const answer = hecResponse(0);
     reply.status(answer.status);
     return answer.body;
   }
