@@ -13,6 +13,12 @@ describe('normaliseLevel', () => {
     expect(normaliseLevel('x'.repeat(100))).toHaveLength(32);
   });
 
+  it('treats words that name object internals as plain unknown levels', () => {
+    expect(normaliseLevel('__proto__')).toBe('__proto__');
+    expect(normaliseLevel('constructor')).toBe('constructor');
+    expect(normaliseLevel('toString')).toBe('tostring');
+  });
+
   it('has no level for nothing', () => {
     expect(normaliseLevel('')).toBeUndefined();
     expect(normaliseLevel(undefined)).toBeUndefined();

@@ -1,7 +1,7 @@
 export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type Level = (typeof LEVELS)[number];
 
-const SYNONYMS: Record<string, Level> = {
+const SYNONYM_TABLE: Record<string, Level> = {
   trace: 'trace', trc: 'trace', verbose: 'trace', finest: 'trace', finer: 'trace',
   debug: 'debug', dbg: 'debug', fine: 'debug', d: 'debug',
   info: 'info', information: 'info', informational: 'info', inf: 'info', notice: 'info', i: 'info', log: 'info',
@@ -10,6 +10,9 @@ const SYNONYMS: Record<string, Level> = {
   fatal: 'fatal', crit: 'fatal', critical: 'fatal', alert: 'fatal', emerg: 'fatal', emergency: 'fatal',
   panic: 'fatal', f: 'fatal',
 };
+
+/** A Map, not an object: level words like `__proto__` or `constructor` must not reach the prototype. */
+const SYNONYMS = new Map<string, Level>(Object.entries(SYNONYM_TABLE));
 
 /** Syslog severities 0..7 (RFC 5424 table 2) mapped onto our levels. */
 const SYSLOG_SEVERITY: Level[] = ['fatal', 'fatal', 'fatal', 'error', 'warn', 'info', 'info', 'debug'];
@@ -29,7 +32,7 @@ export function normaliseLevel(value: unknown): string | undefined {
   const word = value.trim().toLowerCase();
   if (word === '') return undefined;
   if (/^\d+$/.test(word)) return normaliseLevel(Number(word));
-  return SYNONYMS[word] ?? word.slice(0, 32);
+  return SYNONYMS.get(word) ?? word.slice(0, 32);
 }
 
 export function syslogSeverityLevel(severity: number): Level {

@@ -38,9 +38,10 @@ export const FACILITIES = [
   'local6', 'local7',
 ] as const;
 
-const MONTHS: Record<string, number> = {
+// Prototype-free: user text such as `constructor` or `__proto__` must miss, not hit Object.prototype.
+const MONTHS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
-};
+});
 
 // Module-level sticky patterns: compiled once, matched at a position (no per-line compilation).
 const BSD_TIME = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?= |$)/y;

@@ -10,14 +10,15 @@ import { normaliseLevel } from '@millrace/log-schema';
 const SCAN = 64;
 
 /** Level names recognised in text, including Serilog's three-letter forms. */
-const WORDS: Record<string, string> = {
+// Prototype-free: user text such as `constructor` or `__proto__` must miss, not hit Object.prototype.
+const WORDS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   trace: 'trace', trc: 'trace', vrb: 'trace', verbose: 'trace',
   debug: 'debug', dbg: 'debug',
   info: 'info', inf: 'info', notice: 'info',
   warn: 'warn', warning: 'warn', wrn: 'warn',
   error: 'error', err: 'error', severe: 'error',
   fatal: 'fatal', ftl: 'fatal', crit: 'fatal', critical: 'fatal', alert: 'fatal', emerg: 'fatal', emergency: 'fatal', panic: 'fatal',
-};
+});
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;

@@ -165,3 +165,16 @@ describe('parseBatch properties', () => {
     );
   });
 });
+
+describe('names of object internals in log data', () => {
+  it.each(['__proto__', 'constructor', 'hasOwnProperty'])('%s as a level or heroku `at` stays plain data', (word) => {
+    const { events } = parseBatch({
+      v: 1, tenant: 'acme', batchId: '01HRZ8X7Q6V3M2K1J0H9G8F7E6', receivedAt: 1710072000000, source: { protocol: 'http-json' },
+      lines: [{ line: 'x', level: word }, { line: `${word} something happened` }, { line: `at=${word} method=GET path="/" status=200` }],
+    });
+    for (const event of events) {
+      expect(logEventSchema.safeParse(event).success).toBe(true);
+      expect(event.level === undefined || typeof event.level === 'string').toBe(true);
+    }
+  });
+});

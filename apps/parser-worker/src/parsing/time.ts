@@ -20,9 +20,10 @@ export interface TimeMatch {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-const MONTHS: Record<string, number> = {
+// Prototype-free: user text such as `constructor` or `__proto__` must miss, not hit Object.prototype.
+const MONTHS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
-};
+});
 const WEEKDAYS = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
 function isDigit(c: number): boolean {

@@ -9,7 +9,8 @@
 import type { Parsed } from '../types';
 import { setOwn } from '../util';
 
-const AT_LEVELS: Record<string, string> = { info: 'info', warning: 'warn', error: 'error' };
+// Prototype-free: user text such as `constructor` or `__proto__` must miss, not hit Object.prototype.
+const AT_LEVELS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { info: 'info', warning: 'warn', error: 'error' });
 
 /** Turn an already-parsed logfmt line into a Heroku router event when it is one. */
 export function refineHeroku(parsed: Parsed): Parsed {
