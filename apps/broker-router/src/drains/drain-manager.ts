@@ -11,7 +11,7 @@ import { provisionalEvent, readsContent } from '../routing/rules';
 import { DrainWorker, type DrainStatusSnapshot } from './drain-worker';
 import type { DrainLine } from './framing';
 import { HttpSender, SyslogSender, type DrainSender } from './senders';
-import { parseDrainUrl } from './target';
+import { parseDrainUrl } from '@millrace/drain-targets';
 
 /** Request-reply subject answered by the router: `{tenant, ids?}` → `{drains: {[id]: DrainStatusSnapshot}}`. */
 export const DRAIN_STATUS_SUBJECT = 'router.drains.status';

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net, { isIP } from 'node:net';
 import tls from 'node:tls';
-import { isPrivateAddress, type DrainTarget } from './target';
+import { isPrivateAddress, type DrainTarget } from '@millrace/drain-targets';
 import { jsonBody, logplexBody, syslogFrames, type DrainLine } from './framing';
 
 /** A failed delivery; `permanent` ones are not retried (the batch is dropped and counted). */

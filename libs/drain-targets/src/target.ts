@@ -1,3 +1,4 @@
+import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 
 export type DrainTransport = 'http' | 'https' | 'syslog+tcp' | 'syslog+tls';
@@ -93,4 +94,17 @@ export function maskDrainUrl(text: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/**
+ * With DRAINS_ALLOW_PRIVATE_TARGETS=false, refuse targets that are, or resolve now to,
+ * non-public addresses. The router checks again on every connection (DNS can change).
+ */
+export async function checkPublicTarget(host: string): Promise<void> {
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) {
+    throw new Error(`${host} is not a public host (DRAINS_ALLOW_PRIVATE_TARGETS is off)`);
+  }
+  const addresses = isIP(host) ? [host] : await dns.lookup(host, { all: true }).then((list) => list.map((a) => a.address), () => [] as string[]);
+  const bad = addresses.find(isPrivateAddress);
+  if (bad) throw new Error(`${host} is${bad === host ? '' : ` resolves to`} a non-public address${bad === host ? '' : ` (${bad})`} (DRAINS_ALLOW_PRIVATE_TARGETS is off)`);
 }
