@@ -189,4 +189,42 @@ describe('protocol answers', () => {
     expect(head.statusCode).toBe(200);
     expect((await gw.app.inject({ method: 'GET', url: '/_xpack', headers: auth() })).json().features.ilm.available).toBe(true);
   });
+
+  it('takes the Elasticsearch index API and PUT _bulk, and answers every Elasticsearch route’s errors as Elasticsearch does', async () => {
+    const es = { ...auth(), 'content-type': 'application/json' };
+    const put = await gw.app.inject({ method: 'PUT', url: '/logs-2024.05.01/_bulk', headers: { ...auth(), 'content-type': 'application/x-ndjson' }, payload: '{"index":{}}\n{"message":"put bulk"}\n' });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().items[0].index).toMatchObject({ _index: 'logs-2024.05.01', status: 201 });
+    expect(gw.published.at(-1)!.lines[0]).toMatchObject({ line: 'put bulk', app: 'logs' });
+
+    const auto = await gw.app.inject({ method: 'POST', url: '/orders/_doc', headers: es, payload: '{"message":"one doc","level":"error"}' });
+    expect(auto.statusCode).toBe(201);
+    const batch = gw.published.at(-1)!;
+    expect(auto.json()).toEqual({ _index: 'orders', _id: `${batch.batchId}-0000`, _version: 1, result: 'created', _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1 });
+    expect(auto.headers['x-elastic-product']).toBe('Elasticsearch');
+    expect(batch.lines[0]).toMatchObject({ line: 'one doc', level: 'error', app: 'orders' });
+
+    // With an id: a retry of the same PUT is stored once.
+    const count = gw.published.length;
+    for (const [method, url] of [['PUT', '/orders/_doc/d-1'], ['PUT', '/orders/_doc/d-1'], ['POST', '/orders/_create/d-2'], ['PUT', '/orders/_create/d-3']]) {
+      const res = await gw.app.inject({ method: method as 'PUT', url, headers: es, payload: `{"message":"${url}"}` });
+      expect([url, res.statusCode, res.json()._id, res.json().result]).toEqual([url, 201, url.split('/').pop(), 'created']);
+    }
+    expect(gw.published.length).toBe(count + 3);
+
+    const bad = await gw.app.inject({ method: 'POST', url: '/orders/_doc', headers: es, payload: 'not json' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { type: 'mapper_parsing_exception', root_cause: [{ type: 'mapper_parsing_exception' }] }, status: 400 });
+    const missing = await gw.app.inject({ method: 'GET', url: '/orders/_doc/d-1', headers: auth() });
+    expect([missing.statusCode, missing.json()]).toEqual([404, { _index: 'orders', _id: 'd-1', found: false }]);
+
+    const unknown = await gw.app.inject({ method: 'POST', url: '/orders/_update/d-1', headers: es, payload: '{}' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['x-elastic-product']).toBe('Elasticsearch');
+    expect(unknown.json()).toEqual({ error: { root_cause: [{ type: 'resource_not_found_exception', reason: 'no handler found for uri [/orders/_update/d-1] and method [POST]' }], type: 'resource_not_found_exception', reason: 'no handler found for uri [/orders/_update/d-1] and method [POST]' }, status: 404 });
+    for (const url of ['/orders/_doc', '/orders/_create/x', '/_bulk']) {
+      const none = await gw.app.inject({ method: 'POST', url, headers: json, payload: '{}' });
+      expect([url, none.statusCode, none.json().error.type, none.headers['x-elastic-product']]).toEqual([url, 401, 'security_exception', 'Elasticsearch']);
+    }
+  });
 });

@@ -2,7 +2,9 @@ import { Controller, Get, HttpCode, HttpException, HttpStatus, Post, Put, Req, R
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
-import { bulkResponse, decodeEsBulk, esCompatResponse, esRootInfo, ES_PRODUCT_HEADERS, type BulkItem } from '../protocols/es-bulk';
+import {
+  bulkResponse, decodeEsBulk, decodeEsDocument, esCompatResponse, esDocumentResponse, esRootInfo, ES_PRODUCT_HEADERS, type BulkItem,
+} from '../protocols/es-bulk';
 import { eventIdFor, HttpIngest } from './ingest-http';
 import { IngestExceptionFilter } from './ingest-filter';
 
@@ -30,7 +32,54 @@ export class ElasticsearchController {
   @Post(['_bulk', ':index/_bulk'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Elasticsearch _bulk (index/create actions); per-item results, 201 per item only once it is stored' })
-  async bulk(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  bulkPost(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.bulk(principal, request, reply);
+  }
+
+  /** Elasticsearch takes PUT too, and the Python client sends it. */
+  @Put(['_bulk', ':index/_bulk'])
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Elasticsearch _bulk with PUT (as the Python client sends it)' })
+  bulkPut(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.bulk(principal, request, reply);
+  }
+
+  @Post([':index/_doc', ':index/_doc/:id', ':index/_create/:id'])
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Elasticsearch index API: one document, 201 once it is stored' })
+  documentPost(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.document(principal, request, reply);
+  }
+
+  @Put([':index/_doc/:id', ':index/_create/:id'])
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Elasticsearch index API with an id: one document, 201 once it is stored' })
+  documentPut(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.document(principal, request, reply);
+  }
+
+  /** Logs are not read back through the Elasticsearch API: every document is "not found". */
+  @Get(':index/_doc/:id')
+  @ApiOperation({ summary: 'Elasticsearch get API: always not found (search through the query-api)' })
+  getDocument(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    productHeaders(reply);
+    const params = request.params as { index: string; id: string };
+    reply.status(404);
+    return { _index: params.index, _id: params.id, found: false };
+  }
+
+  private async document(principal: Principal, request: FastifyRequest, reply: FastifyReply) {
+    productHeaders(reply);
+    const result = await this.http.decode(principal, 'es-bulk', request, decodeEsDocument, { textual: true });
+    // A retried PUT of the same index and id is stored once (within the broker's duplicate window).
+    const idempotencyKey = result.id !== undefined ? `es:${result.index}/${result.id}`.slice(0, 256) : undefined;
+    const outcome = await this.http.store(principal, 'es-bulk', request, result.lines, request.headers['idempotency-key'] ? undefined : idempotencyKey);
+    const id = result.id ?? eventIdFor(outcome, 0) ?? '';
+    reply.header('location', `/${encodeURIComponent(result.index)}/_doc/${encodeURIComponent(id)}`);
+    return esDocumentResponse(result.index, id);
+  }
+
+  private async bulk(principal: Principal, request: FastifyRequest, reply: FastifyReply) {
     productHeaders(reply);
     const started = performance.now();
     const result = await this.http.decode(principal, 'es-bulk', request, decodeEsBulk, { textual: true });

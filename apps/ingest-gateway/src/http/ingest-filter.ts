@@ -8,6 +8,11 @@ import { ES_PRODUCT_HEADERS } from '../protocols/es-bulk';
 import { hecResponse } from '../protocols/splunk-hec';
 import { OtlpTypes } from '../protocols/otlp-proto';
 
+/** `/{index}/_doc`, `/{index}/_doc/{id}`, `/{index}/_create/{id}`. */
+const ES_DOCUMENT_PATH = /^\/[^/_][^/]*\/(_doc|_create)(\/[^/]+)?\/?$/;
+/** `/{index}` and `/{index}/_anything…`: the Elasticsearch API, apart from the gateway's own routes. */
+const ES_INDEX_PATH = /^\/(?!(health|metrics|docs)(\/|$))[^/]+(\/_[^/]*(\/.*)?)?\/?$/;
+
 /** The protocol a request path belongs to (for metrics labels and error dialects). */
 export function protocolOfPath(url: string): Protocol | 'es-compat' | undefined {
   const path = url.split('?')[0];
@@ -19,8 +24,8 @@ export function protocolOfPath(url: string): Protocol | 'es-compat' | undefined 
   if (path.startsWith('/services/collector')) return 'splunk-hec';
   if (path === '/gelf') return 'gelf';
   if (path.startsWith('/api/v1/ingest/')) return 'logscale';
-  if (path.endsWith('/_bulk')) return 'es-bulk';
-  if (path === '/' || path.startsWith('/_') || /^\/[^/]+(\/_alias\/[^/]+)?\/?$/.test(path)) return 'es-compat';
+  if (path.endsWith('/_bulk') || ES_DOCUMENT_PATH.test(path)) return 'es-bulk';
+  if (path === '/' || path.startsWith('/_') || ES_INDEX_PATH.test(path)) return 'es-compat';
   return undefined;
 }
 
@@ -30,6 +35,8 @@ interface ErrorInfo {
   code?: string;
   retryAfterSeconds?: number;
   hecCode?: number;
+  /** The Elasticsearch error type, when the decoder named one. */
+  esType?: string;
 }
 
 function infoOf(exception: unknown): ErrorInfo {
@@ -43,12 +50,13 @@ function infoOf(exception: unknown): ErrorInfo {
       retryAfterSeconds: body.retryAfterSeconds,
     };
   }
-  const e = exception as { status?: unknown; statusCode?: unknown; message?: unknown; details?: { hecCode?: unknown } };
+  const e = exception as { status?: unknown; statusCode?: unknown; message?: unknown; details?: { hecCode?: unknown; esType?: unknown } };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   return {
     status,
     message: status >= 500 ? 'internal error' : String(e?.message ?? ''),
     hecCode: typeof e?.details?.hecCode === 'number' ? e.details.hecCode : undefined,
+    esType: typeof e?.details?.esType === 'string' ? e.details.esType : undefined,
   };
 }
 
@@ -119,9 +127,14 @@ export function sendIngestError(exception: unknown, request: FastifyRequest, rep
     return true;
   }
   if (kind === 'es-bulk' || kind === 'es-compat') {
-    const type = esErrorType(info.status);
+    const type = info.esType ?? esErrorType(info.status);
+    // A route that does not exist: Elasticsearch's own words (Nest says "Cannot POST /x").
+    const reason = info.status === 404 && /^Cannot [A-Z]+ /.test(info.message)
+      ? `no handler found for uri [${request.url.split('?')[0]}] and method [${request.method}]`
+      : info.message;
     for (const [name, value] of Object.entries(ES_PRODUCT_HEADERS)) reply.header(name, value);
-    reply.status(info.status).send({ error: { root_cause: [{ type, reason: info.message }], type, reason: info.message }, status: info.status });
+    if (info.status === 401) reply.header('WWW-Authenticate', 'ApiKey, Basic realm="security", charset="UTF-8"');
+    reply.status(info.status).send({ error: { root_cause: [{ type, reason }], type, reason }, status: info.status });
     return true;
   }
   if (!standard) return false;

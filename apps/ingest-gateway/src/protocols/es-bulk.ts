@@ -120,6 +120,40 @@ export function decodeEsBulk(body: Buffer, ctx: DecodeContext): EsBulkResult {
   return { ...out.result(), items };
 }
 
+export interface EsDocumentResult extends DecodeResult {
+  index: string;
+  /** The id from the path (`_doc/{id}`, `_create/{id}`), when given. */
+  id?: string;
+}
+
+/**
+ * One document of the index API: `POST /{index}/_doc`, `PUT|POST /{index}/_doc/{id}`,
+ * `PUT|POST /{index}/_create/{id}` (what `client.index()` of the official clients sends).
+ * Context: `params.index`, `params.id`. The document is mapped like a `_bulk` source; a body
+ * that is not a JSON object is a 400 `mapper_parsing_exception`, as Elasticsearch answers.
+ */
+export function decodeEsDocument(body: Buffer, ctx: DecodeContext): EsDocumentResult {
+  const index = pathParam(ctx, 'index') ?? DEFAULT_INDEX;
+  const id = pathParam(ctx, 'id');
+  const text = bodyText(body);
+  const parsed = tryParseJson(text);
+  if ('error' in parsed || !isObject(parsed.value)) {
+    const reason = 'error' in parsed ? `failed to parse: ${parsed.error}` : 'failed to parse: the document is not a JSON object';
+    throw new ProtocolError(400, reason, { esType: 'mapper_parsing_exception' });
+  }
+  const out = new ResultBuilder();
+  out.add(mapSource(parsed.value, text, index));
+  return { ...out.result(), index, ...(id !== undefined ? { id: id.slice(0, 512) } : {}) };
+}
+
+/** The index API's answer for a stored document (201). */
+export function esDocumentResponse(index: string, id: string): Record<string, unknown> {
+  return {
+    _index: index, _id: id, _version: 1, result: 'created',
+    _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1,
+  };
+}
+
 function refuse(out: ResultBuilder, item: BulkItem, index: number, type: string, reason: string): void {
   item.error = { status: 400, type, reason };
   out.reject(index, `${type}: ${reason}`);

@@ -245,6 +245,20 @@ describe('decompressBody', () => {
     expect(decompressBody(text, 'identity', 1e6)).toBe(text);
   });
 
+  it('recognises gzip and zlib by their magic bytes whatever the header says, as Graylog does', () => {
+    // pygelf: zlib labelled "gzip,deflate"; gzip labelled deflate; compressed without a label.
+    expect(decompressBody(zlib.deflateSync(text), 'gzip,deflate', 1e6)).toEqual(text);
+    expect(decompressBody(zlib.deflateSync(text), 'gzip', 1e6)).toEqual(text);
+    expect(decompressBody(zlib.gzipSync(text), 'deflate', 1e6)).toEqual(text);
+    expect(decompressBody(zlib.gzipSync(text), undefined, 1e6)).toEqual(text);
+    expect(decompressBody(zlib.deflateSync(text), undefined, 1e6)).toEqual(text);
+    expect(decompressBody(zlib.deflateRawSync(text), 'gzip', 1e6)).toEqual(text);
+    // Text that merely starts like a zlib header stays text when nothing says it is compressed.
+    const lookalike = Buffer.from('x^2 is a square');
+    expect(decompressBody(lookalike, undefined, 1e6)).toBe(lookalike);
+    expect(() => decompressBody(zlib.gzipSync(Buffer.alloc(5e6)), undefined, 1000)).toThrow(expect.objectContaining({ status: 413 }));
+  });
+
   it('refuses a zip bomb with 413 without inflating it', () => {
     const bomb = zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(100 * 1024);

@@ -1,7 +1,6 @@
-import * as zlib from 'node:zlib';
 import { syslogSeverityLevel } from '@millrace/log-schema';
-import { isOutputTooLarge, looksLikeGzip, looksLikeZlib } from './decompress';
-import { errorMessage, ProtocolError } from './errors';
+import { inflateByMagic } from './decompress';
+import { ProtocolError } from './errors';
 import { isObject, setField, type Fields } from './fields';
 import { GELF_LIMITS, REQUEST_LIMITS } from './limits';
 import { ResultBuilder } from './result';
@@ -111,14 +110,7 @@ function gelfTimestamp(value: unknown): number | undefined {
 }
 
 function inflateIfCompressed(data: Buffer, maxBytes: number): Buffer {
-  const gzip = looksLikeGzip(data);
-  if (!gzip && !looksLikeZlib(data)) return data;
-  try {
-    return gzip ? zlib.gunzipSync(data, { maxOutputLength: maxBytes }) : zlib.inflateSync(data, { maxOutputLength: maxBytes });
-  } catch (err) {
-    if (isOutputTooLarge(err)) throw new ProtocolError(413, `GELF message inflates beyond ${maxBytes} bytes`);
-    throw new ProtocolError(400, `invalid ${gzip ? 'gzip' : 'zlib'} GELF payload: ${errorMessage(err)}`);
-  }
+  return inflateByMagic(data, maxBytes, 'GELF payload');
 }
 
 // ---------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ export { decodeMezmoIngest } from './mezmo';
 export { decodeV1Ingest, decodeNdjson, decodePlainText } from './ndjson';
 export { decodeLogplex, type LogplexResult } from './logplex';
 export {
-  decodeEsBulk, bulkResponse, esRootInfo, esCompatResponse, ES_PRODUCT_HEADERS, ES_COMPAT_VERSION,
-  type BulkItem, type BulkOutcome, type EsBulkResult, type EsCompatResponse,
+  decodeEsBulk, decodeEsDocument, esDocumentResponse, bulkResponse, esRootInfo, esCompatResponse, ES_PRODUCT_HEADERS, ES_COMPAT_VERSION,
+  type BulkItem, type BulkOutcome, type EsBulkResult, type EsDocumentResult, type EsCompatResponse,
 } from './es-bulk';
 export {
   decodeOtlpLogs, decodeOtlpJson, decodeOtlpProtobuf, otlpFormat, otlpSuccessResponse, otlpErrorResponse,

@@ -32,8 +32,17 @@ describe('POST /v1/ingest', () => {
       app: 'payments', host: 'web-2', level: 'warn', ts: '2024-01-01T00:00:00Z', tags: ['a', 'b'],
     });
     expect(b).toEqual({ line: '{"msg":"no routing","ts":1704067200000}', app: 'billing', host: 'web-1', level: 'info', ts: 1704067200000, tags: ['a', 'b'] });
-    expect(c).toEqual({ line: '"just a string"', app: 'billing', host: 'web-1', level: 'info', tags: ['a', 'b'] });
+    expect(c).toEqual({ line: 'just a string', app: 'billing', host: 'web-1', level: 'info', tags: ['a', 'b'] });
     expect(result.lines).toHaveLength(3);
+  });
+
+  it('decodes a line that is a JSON string into the string, as the array form does', () => {
+    const access = '10.1.2.3 - - [10/Mar/2024:11:58:01 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8.5"';
+    const body = `${JSON.stringify(access)}\n${JSON.stringify([access])}\n`;
+    const lines = decodeNdjson(Buffer.from(JSON.stringify(access)), {}).lines.map((l) => l.line);
+    expect(lines).toEqual([access]);
+    expect(decodeNdjson(Buffer.from(body), {}).lines.map((l) => l.line)).toEqual([access, JSON.stringify([access])]);
+    expect(decodeNdjson(Buffer.from(JSON.stringify([access])), {}).lines.map((l) => l.line)).toEqual([access]);
   });
 
   it('accepts `hostname` in a JSON line and ignores non-string routing fields', () => {

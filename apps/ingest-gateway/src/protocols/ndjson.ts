@@ -77,7 +77,8 @@ export function decodeNdjson(body: Buffer, ctx: DecodeContext): DecodeResult {
       out.reject(i, reason);
       return;
     }
-    out.add(jsonLine(line.trim(), parsed.value, base));
+    // A JSON string is the line it spells (as in the array form), not its quoted text.
+    out.add(jsonLine(typeof parsed.value === 'string' ? parsed.value : line.trim(), parsed.value, base));
   });
   if (out.lines.length === 0 && firstError !== undefined) throw new ProtocolError(400, firstError);
   return out.result();
