@@ -1,10 +1,13 @@
 // Lint rules for every project. Module boundaries: apps never import apps; libs import only
-// shared libs; e2e tests may use anything shared.
+// shared libs; e2e tests may use anything shared. Tests (apps/*/test, libs/*/test, tests/e2e)
+// and the plain-Node scripts under tools/ are linted too.
+import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '.millrace/**', 'tools/**/*.mjs', 'tools/**/*.cjs', '**/jest.config.cjs', 'charts/**/*.cjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.millrace/**', '**/target/**', '**/jest.config.cjs', 'charts/**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -26,4 +29,23 @@ export default [
       ],
     },
   },
+  // Plain Node.js scripts (tools/, test helpers): ES modules or CommonJS, no build step.
+  {
+    files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
+    ...js.configs.recommended,
+    languageOptions: { ecmaVersion: 2024, globals: { ...globals.node } },
+    rules: {
+      ...js.configs.recommended.rules,
+      'no-unused-vars': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  // Jest tests of the tools are ES modules run by Jest: its globals are there.
+  { files: ['tools/**/test/**/*.mjs'], languageOptions: { globals: { ...globals.jest } } },
 ];
