@@ -1,12 +1,21 @@
 // Small helpers shared by the benchmarks: timing, percentiles, bounded concurrency, sample lines.
 import os from 'node:os';
 
+/** `npm run bench` options: --quick (smaller runs), --only a,b (these sections only). */
+export function parseBenchArgs(argv) {
+  const onlyArg = argv.find((a, i) => argv[i - 1] === '--only') ?? argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const sections = onlyArg ? onlyArg.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  return { quick: argv.includes('--quick'), sections, only: (section) => !sections || sections.includes(section) };
+}
+
+/** The p-th percentile (nearest rank) of an ascending array; NaN when empty. */
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
 }
 
+/** Runs work(0..count-1) with at most `limit` calls in flight at once. */
 export async function runBounded(count, limit, work) {
   let next = 0;
   const worker = async () => {

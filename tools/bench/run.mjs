@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEnv } from '../stack/stack-lib.mjs';
-import { machine } from './lib.mjs';
+import { machine, parseBenchArgs } from './lib.mjs';
 import { exportRate, reportSearch, searchLatencies, seedEvents } from './search.mjs';
 import { endToEndVersusBulk, gatewayVersusRaw, ingestToSearchLatency, report, waitForDrain } from './pipeline.mjs';
 import { alertBenchmarks, reportAlerts } from './alerts.mjs';
@@ -22,9 +22,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const services = require('../platform/services.cjs');
 const print = (line) => process.stdout.write(`${line}\n`);
 
-const quick = process.argv.includes('--quick');
-const onlyArg = process.argv.find((a, i) => process.argv[i - 1] === '--only');
-const only = (section) => !onlyArg || onlyArg.split(',').includes(section);
+const { quick, only } = parseBenchArgs(process.argv.slice(2));
 execFileSync(process.execPath, [path.join(ROOT, 'tools', 'platform', 'cli.mjs'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const stack = readEnv('dev');
 const urls = services.urls('dev');

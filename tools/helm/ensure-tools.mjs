@@ -97,13 +97,13 @@ const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
-function nullable(type) {
+export function nullable(type) {
   if (Array.isArray(type)) return type.includes('null') ? type : [...type, 'null'];
   return [type, 'null'];
 }
 
 /** Convert one OpenAPI (v2 or CRD v3) schema node to JSON schema draft-07, collecting referenced definitions. */
-function convertNode(node, refs) {
+export function convertNode(node, refs) {
   if (Array.isArray(node)) return node.map((n) => convertNode(n, refs));
   if (!node || typeof node !== 'object') return node;
   if (node.format === 'int-or-string' || node['x-kubernetes-int-or-string']) {
@@ -141,7 +141,7 @@ function definitionSchema(name) {
 }
 
 /** The schema of one root, with the transitive closure of its references under `definitions`. */
-function standalone(root, rootRefs, definitions) {
+export function standalone(root, rootRefs, definitions) {
   const defs = {};
   const queue = [...rootRefs];
   while (queue.length) {
@@ -161,7 +161,7 @@ function standalone(root, rootRefs, definitions) {
   return { $schema: 'http://json-schema.org/draft-07/schema#', ...root, definitions: defs };
 }
 
-function kindFileName(kind, group, version) {
+export function kindFileName(kind, group, version) {
   const suffix = group ? `-${group.split('.')[0].toLowerCase()}-${version.toLowerCase()}` : `-${version.toLowerCase()}`;
   return `${kind.toLowerCase()}${suffix}.json`;
 }

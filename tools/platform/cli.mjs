@@ -1,20 +1,43 @@
 #!/usr/bin/env node
-// The two commands of the README, and their companions:
+// The commands of the README, and their companions:
 //   npm start  → install what is missing, start the dev stack and the eight services, print where to go
 //   npm stop   → stop the services and the dev stack
 //   npm test   → install what is missing, start the test stack, run every project's tests, stop it
+// `start`, `stop` and `status` take --profile (default dev).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { up, down, readEnv } from '../stack/stack-lib.mjs';
+import { fileURLToPath } from 'node:url';
+import { isClustered, readEnv, up } from '../stack/stack-lib.mjs';
+import { startPlatform, stopPlatform } from './platform.mjs';
 
 const require = createRequire(import.meta.url);
 const services = require('./services.cjs');
 const ROOT = services.REPO_ROOT;
-const LOCAL_ENV = path.join(ROOT, '.millrace', 'local.env');
 
 const say = (msg) => process.stdout.write(`${msg}\n`);
+
+/** Settings of the demo organisation `npm start` made: .millrace/local.env (dev), local.<profile>.env otherwise. */
+export function localEnvFile(profile, root = ROOT) {
+  return path.join(root, '.millrace', profile === 'dev' ? 'local.env' : `local.${profile}.env`);
+}
+
+export function parseCli(argv) {
+  const args = { command: undefined, profile: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--profile') args.profile = argv[++i];
+    else if (arg.startsWith('--profile=')) args.profile = arg.slice('--profile='.length);
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+    else if (!args.command) args.command = arg;
+    else throw new Error(`unexpected argument ${arg}`);
+  }
+  if (args.profile !== undefined && !(args.profile in services.PROFILES)) {
+    throw new Error(`unknown profile "${args.profile}" (use one of: ${Object.keys(services.PROFILES).join(', ')})`);
+  }
+  return args;
+}
 
 /**
  * Install npm dependencies when node_modules is missing or older than the lock file. `npm install`
@@ -34,9 +57,9 @@ function build() {
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-function readLocalEnv() {
-  if (!fs.existsSync(LOCAL_ENV)) return undefined;
-  return Object.fromEntries(fs.readFileSync(LOCAL_ENV, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+function readLocalEnv(file) {
+  if (!fs.existsSync(file)) return undefined;
+  return Object.fromEntries(fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
 async function keysStillWork(local) {
@@ -48,15 +71,13 @@ async function keysStillWork(local) {
   }
 }
 
-async function start() {
+async function start({ profile = 'dev' }) {
   ensureDependencies();
   build();
-  await up('dev');
-  const stackEnv = readEnv('dev');
-  services.migrate(stackEnv);
-  await services.startAll('dev', stackEnv);
-  const urls = services.urls('dev');
-  let local = readLocalEnv();
+  const { env: stackEnv, timings } = await startPlatform(profile);
+  const urls = services.urls(profile);
+  const file = localEnvFile(profile);
+  let local = readLocalEnv(file);
   let fresh = false;
   if (!local || !(await keysStillWork(local))) {
     const demo = services.createOrg(stackEnv, 'demo');
@@ -67,16 +88,24 @@ async function start() {
       MILLRACE_INGEST_KEY: demo.ingestKey,
       MILLRACE_READ_KEY: demo.readKey,
     };
-    fs.mkdirSync(path.dirname(LOCAL_ENV), { recursive: true });
-    fs.writeFileSync(LOCAL_ENV, `${Object.entries(local).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${Object.entries(local).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
     fresh = true;
   }
+  const settings = path.relative(ROOT, file);
+  const stopCommand = profile === 'dev' ? 'npm stop' : `node tools/platform/cli.mjs stop --profile ${profile}`;
   say('');
-  say('Millrace is running.');
-  say(`  ingest:  ${local.MILLRACE_INGEST_URL}   (POST /logs/ingest, key: ${fresh ? local.MILLRACE_INGEST_KEY : 'see .millrace/local.env'})`);
-  say(`  search:  ${local.MILLRACE_QUERY_URL}/v1/search?q=   (read key: ${fresh ? local.MILLRACE_READ_KEY : 'see .millrace/local.env'})`);
+  say(`Millrace is running${profile === 'dev' ? '' : ` (profile ${profile})`}; started in ${(timings.total / 1000).toFixed(0)} s.`);
+  say(`  ingest:  ${local.MILLRACE_INGEST_URL}   (POST /logs/ingest, key: ${fresh ? local.MILLRACE_INGEST_KEY : `see ${settings}`})`);
+  say(`  search:  ${local.MILLRACE_QUERY_URL}/v1/search?q=   (read key: ${fresh ? local.MILLRACE_READ_KEY : `see ${settings}`})`);
   say(`  API docs: ${local.MILLRACE_QUERY_URL}/docs and ${local.MILLRACE_AUTH_URL}/docs`);
-  say(`  settings: .millrace/local.env (source it: set -a; . .millrace/local.env; set +a)`);
+  if (isClustered(profile)) {
+    const replicas = services.replicaUrls(profile);
+    say(`  every gateway replica:   ${replicas.ingest.join('  ')}`);
+    say(`  every query-api replica: ${replicas.query.join('  ')}`);
+    say(`  NATS: ${stackEnv.NATS_URL}   OpenSearch: ${stackEnv.OPENSEARCH_URL}`);
+  }
+  say(`  settings: ${settings} (source it: set -a; . ${settings}; set +a)`);
   say('');
   say('Ship a line:');
   say(`  curl -sS -H "Authorization: Bearer $MILLRACE_INGEST_KEY" -H 'Content-Type: application/json' \\`);
@@ -84,45 +113,63 @@ async function start() {
   say('Find it:');
   say(`  curl -sS -H "Authorization: Bearer $MILLRACE_READ_KEY" "$MILLRACE_QUERY_URL/v1/search?q=hello"`);
   say('');
-  say('Stop everything with: npm stop');
+  say(`Stop everything with: ${stopCommand}`);
 }
 
-async function stop() {
-  await services.stopAll('dev');
-  await down('dev');
-  say('Millrace stopped.');
+async function stop({ profile = 'dev' }) {
+  await stopPlatform(profile);
+  say(`Millrace stopped${profile === 'dev' ? '' : ` (profile ${profile})`}.`);
+}
+
+function nx(args, env) {
+  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'nx'), args, {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...env, TZ: 'UTC', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  });
+  return result.status ?? 1;
 }
 
 async function test() {
   ensureDependencies();
   build();
+  // The test profile's servers only: the projects' tests start the services they need themselves.
   await up('test');
   let status = 1;
   try {
     const stackEnv = readEnv('test');
     services.migrate(stackEnv);
-    const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, ...stackEnv, MILLRACE_PROFILE: 'test', TZ: 'UTC', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    });
-    status = result.status ?? 1;
+    status = nx(['run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream'], { ...stackEnv, MILLRACE_PROFILE: 'test' });
   } finally {
-    await services.stopAll('test');
-    await down('test');
+    await stopPlatform('test');
   }
   process.exitCode = status;
 }
 
-const commands = { start, stop, test, status: async () => {
-  for (const s of services.SERVICES) say(`${s.padEnd(15)} ${services.runningPid('dev', s) ? `running on :${services.portOf('dev', s)}` : 'stopped'}`);
-} };
-const command = commands[process.argv[2]];
-if (!command) {
-  process.stderr.write(`usage: node tools/platform/cli.mjs ${Object.keys(commands).join('|')}\n`);
-  process.exit(2);
+async function status({ profile = 'dev' }) {
+  for (const instance of services.allInstances(profile)) {
+    const pid = services.runningPid(profile, instance.name);
+    say(`${instance.name.padEnd(17)} ${pid ? `running on :${services.portOf(profile, instance.name)}` : 'stopped'}`);
+  }
 }
-command().catch((error) => {
-  process.stderr.write(`${error instanceof Error ? error.message : error}\n`);
-  process.exit(1);
-});
+
+const COMMANDS = { start, stop, test, status };
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  let args;
+  try {
+    args = parseCli(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  const command = COMMANDS[args.command];
+  if (!command) {
+    process.stderr.write(`usage: node tools/platform/cli.mjs ${Object.keys(COMMANDS).join('|')} [--profile ${Object.keys(services.PROFILES).join('|')}]\n`);
+    process.exit(2);
+  }
+  command(args).catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : error}\n`);
+    process.exit(1);
+  });
+}

@@ -1,10 +1,16 @@
 // Starts and stops the eight Millrace services as local processes, for `npm start` and for the
 // end-to-end tests. CommonJS so both the ESM CLI and Jest can require it.
+//
+// A clustered profile (tools/stack/profiles.json: services.replicas > 1) runs that many replicas
+// of each REPLICATED service, each an instance of its own: `query-api` is replica 1 (the name the
+// single-node profiles use), `query-api-2` replica 2, and so on. Every function taking a service
+// name also takes an instance name; given a service name it acts on all its replicas.
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
+const PROFILES = require('../stack/profiles.json');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -12,15 +18,63 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SERVICES = ['auth', 'broker-router', 'parser-worker', 'indexer', 'alerter', 'archiver', 'query-api', 'ingest-gateway'];
 /** Apps owning a PostgreSQL schema; `dist/migrate.js` applies their migrations. */
 const MIGRATING = ['auth', 'broker-router', 'alerter', 'archiver', 'query-api'];
+/** The pipeline services and the query-api: replicated in a clustered profile. */
+const REPLICATED = ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer', 'query-api'];
 
-const PORT_BASE = { dev: 17000, test: 27000 };
 const PORT_OFFSET = {
   'ingest-gateway': 80, 'query-api': 81, auth: 82, 'broker-router': 83, 'parser-worker': 84,
   indexer: 85, alerter: 86, archiver: 87,
 };
+/** Replica r of a service listens r - 1 times this above replica 1 (HTTP and the gateway's other ports). */
+const REPLICA_PORT_STEP = 10;
 
-function portOf(profile, service) {
-  return PORT_BASE[profile] + PORT_OFFSET[service];
+function profileDef(profile) {
+  const def = PROFILES[profile];
+  if (!def) throw new Error(`unknown profile "${profile}" (use one of: ${Object.keys(PROFILES).join(', ')})`);
+  return def;
+}
+
+/** How many replicas of a service the profile runs. */
+function replicasOf(profile, service) {
+  return REPLICATED.includes(service) ? profileDef(profile).services.replicas : 1;
+}
+
+/** An instance name → { service, replica }: `query-api-2` is replica 2 of the query-api. */
+function parseInstance(name) {
+  if (SERVICES.includes(name)) return { service: name, replica: 1 };
+  const m = /^(.+)-(\d+)$/.exec(name);
+  if (m && SERVICES.includes(m[1]) && Number(m[2]) >= 1) return { service: m[1], replica: Number(m[2]) };
+  throw new Error(`unknown service "${name}" (use one of: ${SERVICES.join(', ')}, or <service>-<replica>)`);
+}
+
+function instanceName(service, replica) {
+  return replica === 1 ? service : `${service}-${replica}`;
+}
+
+/**
+ * The instances a name stands for in a profile: a service name → all its replicas; an instance
+ * name → that one. Each: { name, service, replica }.
+ */
+function instancesOf(profile, name) {
+  const { service, replica } = parseInstance(name);
+  const count = replicasOf(profile, service);
+  if (name !== service) {
+    if (replica > count) throw new Error(`profile ${profile} runs ${count} replica(s) of ${service}, not ${replica}`);
+    return [{ name, service, replica }];
+  }
+  return Array.from({ length: count }, (_, i) => ({ name: instanceName(service, i + 1), service, replica: i + 1 }));
+}
+
+/** Every instance of the profile, in start order. */
+function allInstances(profile) {
+  return SERVICES.flatMap((service) => instancesOf(profile, service));
+}
+
+/** The HTTP port of a service's replica (`portOf(p, 'query-api', 2)` or `portOf(p, 'query-api-2')`). */
+function portOf(profile, name, replica) {
+  const parsed = parseInstance(name);
+  const r = replica ?? parsed.replica;
+  return profileDef(profile).services.portBase + PORT_OFFSET[parsed.service] + (r - 1) * REPLICA_PORT_STEP;
 }
 
 function stateDir(profile) {
@@ -64,15 +118,15 @@ function localAlerterEnv(profile) {
 /**
  * The gateway's non-HTTP listeners on a single machine: syslog over TCP and UDP on base+514,
  * syslog over TLS on base+515 (a self-signed certificate made once per profile with openssl),
- * GELF over UDP on base+201.
+ * GELF over UDP on base+201; replica r of the gateway on those + (r - 1) × 10.
  */
-function gatewayPorts(profile) {
-  const base = PORT_BASE[profile];
+function gatewayPorts(profile, replica = 1) {
+  const base = profileDef(profile).services.portBase + (replica - 1) * REPLICA_PORT_STEP;
   return { syslogTcp: base + 514, syslogTls: base + 515, syslogUdp: base + 514, gelfUdp: base + 201 };
 }
 
-function localGatewayEnv(profile) {
-  const ports = gatewayPorts(profile);
+function localGatewayEnv(profile, replica = 1) {
+  const ports = gatewayPorts(profile, replica);
   const env = { SYSLOG_TCP_PORT: String(ports.syslogTcp), SYSLOG_UDP_PORT: String(ports.syslogUdp), GELF_UDP_PORT: String(ports.gelfUdp) };
   const dir = path.join(stateDir(profile), 'syslog-tls');
   const cert = path.join(dir, 'cert.pem');
@@ -90,17 +144,18 @@ function localGatewayEnv(profile) {
   return { ...env, SYSLOG_TLS_PORT: String(ports.syslogTls), SYSLOG_TLS_CERT_FILE: cert, SYSLOG_TLS_KEY_FILE: key };
 }
 
-function serviceEnv(profile, service, stackEnv, extra = {}) {
+function serviceEnv(profile, name, stackEnv, extra = {}) {
+  const { service, replica } = parseInstance(name);
   return {
     ...localSecrets(profile),
     ...localArchiveEnv(profile),
     ...localAlerterEnv(profile),
-    ...(service === 'ingest-gateway' ? localGatewayEnv(profile) : {}),
+    ...(service === 'ingest-gateway' ? localGatewayEnv(profile, replica) : {}),
     ...process.env,
     ...stackEnv,
     NODE_ENV: 'production',
     HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(portOf(profile, service)),
+    HTTP_PORT: String(portOf(profile, name)),
     LOG_LEVEL: process.env.MILLRACE_LOG_LEVEL || 'info',
     ...extra,
   };
@@ -115,12 +170,17 @@ function isAlive(pid) {
   }
 }
 
-function pidFile(profile, service) {
-  return path.join(stateDir(profile), `${service}.pid`);
+function pidFile(profile, instance) {
+  return path.join(stateDir(profile), `${instance}.pid`);
 }
 
-function runningPid(profile, service) {
-  const file = pidFile(profile, service);
+function logFile(profile, instance) {
+  return path.join(stateDir(profile), `${instance}.log`);
+}
+
+/** The pid of a running instance (a service name: its replica 1), else undefined. */
+function runningPid(profile, name) {
+  const file = pidFile(profile, name);
   if (!fs.existsSync(file)) return undefined;
   const pid = Number(fs.readFileSync(file, 'utf8'));
   return pid && isAlive(pid) ? pid : undefined;
@@ -136,23 +196,28 @@ function migrate(stackEnv) {
   }
 }
 
-/** Start one service detached, its output in .millrace/services/<profile>/<service>.log. */
-function startService(profile, service, stackEnv, extra = {}) {
-  const existing = runningPid(profile, service);
+/** Start one instance detached, its output in .millrace/services/<profile>/<instance>.log. */
+function startInstance(profile, instance, stackEnv, extra) {
+  const existing = runningPid(profile, instance.name);
   if (existing) return existing;
   fs.mkdirSync(stateDir(profile), { recursive: true });
-  const log = fs.openSync(path.join(stateDir(profile), `${service}.log`), 'a');
+  const log = fs.openSync(logFile(profile, instance.name), 'a');
   // MILLRACE_NODE_ARGS passes flags to node itself, e.g. `--cpu-prof` for profiling.
   const nodeArgs = (extra.MILLRACE_NODE_ARGS ?? process.env.MILLRACE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
-    env: serviceEnv(profile, service, stackEnv, extra),
+  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'apps', instance.service, 'dist', 'main.js')], {
+    env: serviceEnv(profile, instance.name, stackEnv, extra),
     detached: true,
     stdio: ['ignore', log, log],
   });
   child.unref();
   fs.closeSync(log);
-  fs.writeFileSync(pidFile(profile, service), String(child.pid));
+  fs.writeFileSync(pidFile(profile, instance.name), String(child.pid));
   return child.pid;
+}
+
+/** Start a service (all its replicas) or one instance; returns the (first) pid. */
+function startService(profile, name, stackEnv, extra = {}) {
+  return instancesOf(profile, name).map((instance) => startInstance(profile, instance, stackEnv, extra))[0];
 }
 
 function getJson(url, timeoutMs = 2000) {
@@ -168,19 +233,23 @@ function getJson(url, timeoutMs = 2000) {
   });
 }
 
-/** Wait until `/health/ready` answers 200, or fail naming the service and its log. */
-async function waitReady(profile, service, timeoutMs = 90000) {
-  const url = `http://127.0.0.1:${portOf(profile, service)}/health/ready`;
+/** Wait until `/health/ready` answers 200 (every replica of a service), or fail naming the instance and its log. */
+async function waitReady(profile, name, timeoutMs = 90000) {
+  for (const instance of instancesOf(profile, name)) await waitInstanceReady(profile, instance.name, timeoutMs);
+}
+
+async function waitInstanceReady(profile, name, timeoutMs) {
+  const url = `http://127.0.0.1:${portOf(profile, name)}/health/ready`;
   const deadline = Date.now() + timeoutMs;
   let last = { status: 0, body: '' };
   while (Date.now() < deadline) {
     last = await getJson(url);
     if (last.status === 200) return;
-    const pid = runningPid(profile, service);
-    if (!pid) throw new Error(`${service} exited during start-up; see ${path.join(stateDir(profile), `${service}.log`)}`);
+    const pid = runningPid(profile, name);
+    if (!pid) throw new Error(`${name} exited during start-up; see ${logFile(profile, name)}`);
     await new Promise((r) => setTimeout(r, 300));
   }
-  throw new Error(`${service} not ready after ${timeoutMs} ms (last answer ${last.status} ${last.body.slice(0, 300)}); see ${path.join(stateDir(profile), `${service}.log`)}`);
+  throw new Error(`${name} not ready after ${timeoutMs} ms (last answer ${last.status} ${last.body.slice(0, 300)}); see ${logFile(profile, name)}`);
 }
 
 async function startAll(profile, stackEnv, extraFor = () => ({})) {
@@ -188,9 +257,13 @@ async function startAll(profile, stackEnv, extraFor = () => ({})) {
   for (const service of SERVICES) await waitReady(profile, service);
 }
 
-/** SIGTERM (graceful: consumers stop pulling and drain), SIGKILL after the timeout. */
-async function stopService(profile, service, { signal = 'SIGTERM', timeoutMs = 15000 } = {}) {
-  const pid = runningPid(profile, service);
+/** SIGTERM (graceful: consumers stop pulling and drain), SIGKILL after the timeout; every replica of a service. */
+async function stopService(profile, name, { signal = 'SIGTERM', timeoutMs = 15000 } = {}) {
+  await Promise.all(instancesOf(profile, name).map((instance) => stopInstance(profile, instance.name, { signal, timeoutMs })));
+}
+
+async function stopInstance(profile, name, { signal, timeoutMs }) {
+  const pid = runningPid(profile, name);
   if (pid) {
     try {
       process.kill(pid, signal);
@@ -202,13 +275,14 @@ async function stopService(profile, service, { signal = 'SIGTERM', timeoutMs = 1
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     while (isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
   }
-  fs.rmSync(pidFile(profile, service), { force: true });
+  fs.rmSync(pidFile(profile, name), { force: true });
 }
 
 async function stopAll(profile) {
   for (const service of [...SERVICES].reverse()) await stopService(profile, service);
 }
 
+/** Replica 1's URLs: the gateway, the query-api, auth. */
 function urls(profile) {
   return {
     ingest: `http://127.0.0.1:${portOf(profile, 'ingest-gateway')}`,
@@ -217,12 +291,19 @@ function urls(profile) {
   };
 }
 
-/** Create an organisation with an ingestion key, a read key and an admin service key through the auth CLI. */
-/** The profile a stack's settings belong to, from its NATS port. */
-function profileOf(stackEnv) {
-  return String(stackEnv.NATS_URL).includes(':24222') ? 'test' : 'dev';
+/** Every replica's URL of the gateway and of the query-api (one each in a single-node profile). */
+function replicaUrls(profile) {
+  const of = (service) => instancesOf(profile, service).map((i) => `http://127.0.0.1:${portOf(profile, i.name)}`);
+  return { ingest: of('ingest-gateway'), query: of('query-api') };
 }
 
+/** The profile a stack's settings belong to, from the port of its (first) NATS URL. */
+function profileOf(stackEnv) {
+  const port = Number(/:(\d+)/.exec(String(stackEnv.NATS_URL).split(',')[0])?.[1]);
+  return Object.keys(PROFILES).find((p) => PROFILES[p].nats.client === port) ?? 'dev';
+}
+
+/** Create an organisation with an ingestion key, a read key and an admin service key through the auth CLI. */
 function createOrg(stackEnv, org) {
   const out = execFileSync(process.execPath, [
     path.join(REPO_ROOT, 'apps', 'auth', 'dist', 'cli.js'), 'create-org', '--org', org,
@@ -232,6 +313,7 @@ function createOrg(stackEnv, org) {
 }
 
 module.exports = {
-  REPO_ROOT, SERVICES, MIGRATING, portOf, gatewayPorts, stateDir, urls, migrate, startService, startAll, waitReady,
-  stopService, stopAll, runningPid, createOrg,
+  REPO_ROOT, PROFILES, SERVICES, MIGRATING, REPLICATED, portOf, gatewayPorts, stateDir, urls, replicaUrls, migrate,
+  startService, startAll, waitReady, stopService, stopAll, runningPid, createOrg,
+  replicasOf, instancesOf, allInstances, parseInstance, serviceEnv, profileOf, logFile,
 };

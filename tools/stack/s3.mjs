@@ -16,9 +16,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOST, LOCKS_DIR, REPO_ROOT, TOOLS_BIN } from './lib/config.mjs';
+import { readText, rotateLog, sleep } from './lib/fsutil.mjs';
+import { findGo, goFits, parseGoVersion } from './lib/installers/go.mjs';
+import { withLock } from './lib/lock.mjs';
+import { portOpen } from './lib/net.mjs';
+import { pidAlive as alive } from './lib/process.mjs';
 
 export const S3_VERSIONS = Object.freeze({
   module: 'github.com/versity/versitygw',
@@ -29,10 +34,7 @@ export const S3_VERSIONS = Object.freeze({
 
 export const S3_PORTS = Object.freeze({ dev: 19400, test: 29400 });
 
-const HOST = '127.0.0.1';
 const REGION = 'us-east-1';
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TOOLS_BIN = path.join(REPO_ROOT, '.millrace', 'tools', 'bin');
 const BIN = path.join(TOOLS_BIN, 'versitygw');
 const log = (msg) => process.stderr.write(`[s3] ${msg}\n`);
 
@@ -46,7 +48,7 @@ function paths(profile) {
     pid: path.join(root, 'versitygw.pid'),
     log: path.join(root, 'versitygw.log'),
     version: path.join(root, 'version.json'),
-    lock: path.join(REPO_ROOT, '.millrace', 'tools', 'locks', 'versitygw'),
+    lock: path.join(LOCKS_DIR, 'versitygw'),
   };
 }
 
@@ -85,7 +87,7 @@ export async function up(profile = 'dev') {
   await ensureBinary();
   const c = credentials(profile);
   fs.mkdirSync(p.data, { recursive: true });
-  rotate(p.log);
+  rotateLog(p.log, 20 * 1024 * 1024);
   const fd = fs.openSync(p.log, 'a');
   let pid;
   try {
@@ -146,13 +148,12 @@ export function runningPid(profile = 'dev') {
 /** versitygw at the pinned version in .millrace/tools/bin, built with the machine's Go. */
 async function ensureBinary() {
   if (binaryVersion() === S3_VERSIONS.version) return;
-  await withLock(paths('dev').lock, async () => {
+  await withLock(paths('dev').lock, 'the versitygw build', async () => {
     if (binaryVersion() === S3_VERSIONS.version) return;
-    const go = findGo();
+    const go = requireGo();
     const version = goVersion(go);
-    const m = /go(\d+)\.(\d+)/.exec(version ?? '');
     const [minMajor, minMinor] = S3_VERSIONS.minGo;
-    if (!m || Number(m[1]) < minMajor || (Number(m[1]) === minMajor && Number(m[2]) < minMinor)) {
+    if (!goFits(parseGoVersion(version), S3_VERSIONS.minGo)) {
       throw new Error(`versitygw ${S3_VERSIONS.version} needs Go >= ${minMajor}.${minMinor}; found ${version ?? 'no go'} (install a newer Go)`);
     }
     log(`building versitygw ${S3_VERSIONS.version} with ${version} (go install, first run only; a few minutes)`);
@@ -171,92 +172,22 @@ async function ensureBinary() {
 /** The module version the binary was built from (`go version -m`), or null. */
 function binaryVersion() {
   if (!fs.existsSync(BIN)) return null;
-  const go = findGo(false);
+  const go = findGo();
   if (!go) return fs.existsSync(BIN) ? S3_VERSIONS.version : null;
   const out = spawnSync(go, ['version', '-m', BIN], { encoding: 'utf8' }).stdout ?? '';
   return new RegExp(`mod\\s+${S3_VERSIONS.module.replaceAll('.', '\\.')}\\s+(v\\S+)`).exec(out)?.[1] ?? null;
 }
 
-function findGo(required = true) {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/go/bin', '/usr/lib/go/bin']) {
-    const file = path.join(dir, 'go');
-    if (fs.existsSync(file)) return file;
-  }
-  if (required) throw new Error('go: not found (apt-get install golang-go, or a Go >= 1.25 in /usr/local/go)');
-  return null;
+function requireGo() {
+  const go = findGo();
+  if (!go) throw new Error('go: not found (apt-get install golang-go, or a Go >= 1.25 in /usr/local/go)');
+  return go;
 }
 
-function goVersion(go = findGo(false)) {
+function goVersion(go = findGo()) {
   if (!go) return null;
-  return /go\d+\.\d+(\.\d+)?/.exec(spawnSync(go, ['version'], { encoding: 'utf8' }).stdout ?? '')?.[0] ?? null;
+  return parseGoVersion(spawnSync(go, ['version'], { encoding: 'utf8' }).stdout)?.version ?? null;
 }
-
-async function withLock(dir, fn) {
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const deadline = Date.now() + 30 * 60_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, 'owner'), String(process.pid));
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      const owner = Number.parseInt(readText(path.join(dir, 'owner')) ?? '', 10);
-      if (owner && !alive(owner)) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the versitygw build lock ${dir}`);
-      await sleep(500);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = readText(`/proc/${pid}/stat`);
-  return !stat || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-}
-
-function portOpen(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: HOST, port });
-    const done = (open) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-function rotate(file) {
-  try {
-    if (fs.statSync(file).size > 20 * 1024 * 1024) fs.renameSync(file, `${file}.1`);
-  } catch {
-    /* no log yet */
-  }
-}
-
-function readText(file) {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function main(argv) {
   const profileAt = argv.indexOf('--profile');

@@ -1,37 +1,57 @@
 #!/usr/bin/env node
 // The local stack's command line; the work is done in stack-lib.mjs. See README.md here.
 //
-//   node tools/stack/stack.mjs up        [--profile dev|test]
-//   node tools/stack/stack.mjs down      [--profile dev|test]
-//   node tools/stack/stack.mjs status    [--profile dev|test]
-//   node tools/stack/stack.mjs env       [--profile dev|test]
-//   node tools/stack/stack.mjs stop-one  nats|postgres|opensearch [--profile ...] [--hard]
-//   node tools/stack/stack.mjs start-one nats|postgres|opensearch [--profile ...]
+//   node tools/stack/stack.mjs up        [--profile dev|test|cluster|cluster-test]
+//   node tools/stack/stack.mjs down      [--profile ...]
+//   node tools/stack/stack.mjs status    [--profile ...]
+//   node tools/stack/stack.mjs env       [--profile ...]
+//   node tools/stack/stack.mjs stop-one  nats|postgres|opensearch|<node> [--profile ...] [--hard]
+//   node tools/stack/stack.mjs start-one nats|postgres|opensearch|<node> [--profile ...]
+//   node tools/stack/stack.mjs leader    <STREAM>|jetstream|opensearch [--profile ...]
 
-import { PROFILES, SERVER_NAMES, down, readEnv, startOne, status, stopOne, up } from './stack-lib.mjs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  PROFILES, SERVER_NAMES, down, natsMetaLeader, natsStreamLeader, openSearchClusterManager, readEnv, startOne, status, stopOne, up,
+} from './stack-lib.mjs';
 
-const USAGE = `usage: node tools/stack/stack.mjs <command> [--profile ${Object.keys(PROFILES).join('|')}]
+export const USAGE = `usage: node tools/stack/stack.mjs <command> [--profile ${Object.keys(PROFILES).join('|')}]
 commands:
   up                      install what is missing, start all servers, write stack.env
   down                    stop all servers of the profile (data is kept)
-  status                  show each server (exit code 3 if not all are running)
+  status                  show each server node (exit code 3 if not all are running)
   env                     print the profile's stack.env settings
-  stop-one <server>       stop one server; --hard kills it (SIGKILL / immediate) like a crash
-  start-one <server>      start one server
-servers: ${SERVER_NAMES.join(', ')}; default profile: dev`;
+  stop-one <server>       stop a server; --hard kills it (SIGKILL / immediate) like a crash
+  start-one <server>      start a server
+  leader <what>           print the node leading a stream (e.g. INGEST), the JetStream meta
+                          group (jetstream) or the OpenSearch cluster (opensearch)
+servers: ${SERVER_NAMES.join(', ')} (every node of that kind), or one node of a clustered
+profile: nats-1, nats-2, nats-3, opensearch-1, opensearch-2; default profile: dev`;
 
-function parseArgs(argv) {
-  const args = { profile: 'dev', hard: false, positional: [] };
+export class UsageError extends Error {
+  name = 'UsageError';
+}
+
+export function parseArgs(argv) {
+  const args = { profile: 'dev', hard: false, help: false, positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--profile') args.profile = argv[++i];
-    else if (arg.startsWith('--profile=')) args.profile = arg.slice('--profile='.length);
+    if (arg === '--profile') {
+      args.profile = argv[++i];
+      if (!args.profile) throw new UsageError(`--profile needs a value\n${USAGE}`);
+    } else if (arg.startsWith('--profile=')) args.profile = arg.slice('--profile='.length);
     else if (arg === '--hard') args.hard = true;
     else if (arg === '-h' || arg === '--help') args.help = true;
-    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}\n${USAGE}`);
     else args.positional.push(arg);
   }
+  if (!(args.profile in PROFILES)) throw new UsageError(`unknown profile "${args.profile}" (use one of: ${Object.keys(PROFILES).join(', ')})`);
   return args;
+}
+
+/** One line per node, as `status` prints it. */
+export function statusLine(s) {
+  return `${s.name.padEnd(13)} ${s.state.padEnd(9)} port ${String(s.port).padEnd(6)} pid ${String(s.pid ?? '-').padEnd(8)} log ${s.log}`;
 }
 
 function printEnv(env) {
@@ -45,8 +65,15 @@ function printVersions(versions) {
   console.log(`# versions: ${line}`);
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
+async function leader(profile, what) {
+  if (!what) throw new UsageError(`leader needs a stream name, jetstream or opensearch\n${USAGE}`);
+  if (what === 'opensearch') return openSearchClusterManager(profile);
+  if (what === 'jetstream') return natsMetaLeader(profile);
+  return natsStreamLeader(profile, what);
+}
+
+export async function main(argv) {
+  const args = parseArgs(argv);
   const [command, server] = args.positional;
   if (args.help || !command) {
     console.log(USAGE);
@@ -69,9 +96,7 @@ async function main() {
       return 0;
     case 'status': {
       const servers = await status(profile);
-      for (const s of servers) {
-        console.log(`${s.name.padEnd(11)} ${s.state.padEnd(9)} port ${String(s.port).padEnd(6)} pid ${String(s.pid ?? '-').padEnd(8)} log ${s.log}`);
-      }
+      for (const s of servers) console.log(statusLine(s));
       return servers.every((s) => s.state === 'running') ? 0 : 3;
     }
     case 'env':
@@ -83,16 +108,21 @@ async function main() {
     case 'start-one':
       await startOne(profile, server);
       return 0;
+    case 'leader':
+      console.log(await leader(profile, server));
+      return 0;
     default:
       console.error(`unknown command "${command}"\n${USAGE}`);
       return 2;
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`stack: error: ${err.message}`);
-    process.exit(1);
-  },
-);
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`stack: error: ${err.message}`);
+      process.exit(err instanceof UsageError ? 2 : 1);
+    },
+  );
+}

@@ -1,4 +1,5 @@
-import { ConfigError, baseConfigSchema, databaseConfigSchema, loadConfig, natsConfigSchema } from './config';
+import { ConfigError, baseConfigSchema, databaseConfigSchema, loadConfig, natsConfigSchema, openSearchConfigSchema } from './config';
+import { openSearchNodes } from './opensearch';
 
 const schema = baseConfigSchema.merge(natsConfigSchema).merge(databaseConfigSchema);
 
@@ -23,5 +24,19 @@ describe('loadConfig', () => {
     expect(message).toMatch(/NATS_URL: must be a comma-separated list of nats:\/\/ or tls:\/\/ URLs/);
     expect(message).toMatch(/HTTP_PORT: /);
     expect(message).toMatch(/DATABASE_URL: is required but not set/);
+  });
+});
+
+describe('OPENSEARCH_URL', () => {
+  it('takes one URL or a comma-separated list of a cluster\'s nodes', () => {
+    expect(loadConfig(openSearchConfigSchema, { OPENSEARCH_URL: 'http://a:9200' }).OPENSEARCH_URL).toBe('http://a:9200');
+    const list = loadConfig(openSearchConfigSchema, { OPENSEARCH_URL: 'http://a:9200, https://b:9200' }).OPENSEARCH_URL;
+    expect(openSearchNodes(list)).toEqual(['http://a:9200', 'https://b:9200']);
+  });
+
+  it('refuses a list with a URL that is not http(s)', () => {
+    expect(() => loadConfig(openSearchConfigSchema, { OPENSEARCH_URL: 'http://a:9200,nats://b:4222' })).toThrow(
+      /OPENSEARCH_URL: must be a comma-separated list of http:\/\/ or https:\/\/ URLs/,
+    );
   });
 });

@@ -49,8 +49,14 @@ export const databaseConfigSchema = z.object({
   DATABASE_SSL_CA_FILE: z.string().optional(),
 });
 
+/** One URL, or a comma-separated list of an OpenSearch cluster's nodes. */
+const urlList = (protocols: string[]) =>
+  z.string().min(1).refine((v) => v.split(',').every((s) => url(protocols).safeParse(s.trim()).success), {
+    message: `must be a comma-separated list of ${protocols.map((p) => `${p}://`).join(' or ')} URLs`,
+  });
+
 export const openSearchConfigSchema = z.object({
-  OPENSEARCH_URL: url(['http', 'https']),
+  OPENSEARCH_URL: urlList(['http', 'https']),
   OPENSEARCH_USERNAME: z.string().optional(),
   OPENSEARCH_PASSWORD: z.string().optional(),
   OPENSEARCH_TLS_CA_FILE: z.string().optional(),

@@ -11,7 +11,7 @@ export { GlobalExceptionFilter } from './errors';
 export type { ErrorBody, HttpMeaningfulError } from './errors';
 export { bootstrapService, runMain } from './bootstrap';
 export type { ServiceOptions } from './bootstrap';
-export { OpenSearchModule, OPENSEARCH_CLIENT, OpenSearchReadiness, createOpenSearchClient } from './opensearch';
+export { OpenSearchModule, OPENSEARCH_CLIENT, OpenSearchReadiness, createOpenSearchClient, openSearchNodes } from './opensearch';
 export { databaseOptions, migrateSchema, PostgresReadiness } from './database';
 export type { SchemaOptions } from './database';
 export { PublicRoute, PUBLIC_ROUTE } from './public-route';

@@ -6,9 +6,15 @@ import type { ReadinessCheck } from './health';
 
 export const OPENSEARCH_CLIENT = Symbol('OPENSEARCH_CLIENT');
 
+/** The node URLs of OPENSEARCH_URL (one, or a comma-separated list). */
+export function openSearchNodes(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
 export function createOpenSearchClient(config: OpenSearchConfig): Client {
   return new Client({
-    node: config.OPENSEARCH_URL,
+    // Several nodes: requests are spread over them and a dead one is skipped until it answers again.
+    node: openSearchNodes(config.OPENSEARCH_URL),
     auth: config.OPENSEARCH_USERNAME ? { username: config.OPENSEARCH_USERNAME, password: config.OPENSEARCH_PASSWORD ?? '' } : undefined,
     ssl: config.OPENSEARCH_TLS_CA_FILE ? { ca: readFileSync(config.OPENSEARCH_TLS_CA_FILE) } : undefined,
     maxRetries: 2,
