@@ -109,8 +109,8 @@ describe('HTTP ingestion protocols, end to end', () => {
     expect(JSON.parse(out.trim())).toEqual([{ code: 0 }]);
     const [event] = await found(m, 1);
     expect(event).toMatchObject({ message: `${m} paid`, app: 'checkout', host: 'otel-host', level: 'error', ts, source: 'otlp' });
-    // Dotted attribute names are stored with underscores (the parser's field naming).
-    expect(event.fields).toMatchObject({ order_id: 'o-9', amount: 12.5, scope_name: 'e2e-scope', resource_deployment_environment: 'e2e' });
+    // Dotted attribute names are stored as paths, as the parser's own nested fields are.
+    expect(event.fields).toMatchObject({ order: { id: 'o-9' }, amount: 12.5, scope: { name: 'e2e-scope' }, resource: { deployment: { environment: 'e2e' } } });
   });
 
   it('Loki push (JSON)', async () => {

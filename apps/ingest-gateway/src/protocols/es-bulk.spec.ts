@@ -28,9 +28,11 @@ describe('Elasticsearch _bulk', () => {
       app: 'filebeat-8.11.0',
       level: 'info',
       tags: ['nginx', 'prod'],
+      // The fields used for the message, time, level and tags are not kept twice; host.name is
+      // part of the host object and stays.
       meta: {
-        '@timestamp': '2024-01-31T10:00:00.000Z', host: { name: 'web-1', os: { family: 'debian' } }, log: { level: 'info', file: { path: '/var/log/nginx/access.log' } },
-        ecs: { version: '8.0.0' }, tags: ['nginx', 'prod'], es_index: 'filebeat-8.11.0',
+        host: { name: 'web-1', os: { family: 'debian' } }, log: { file: { path: '/var/log/nginx/access.log' } },
+        ecs: { version: '8.0.0' }, es_index: 'filebeat-8.11.0',
       },
     }]);
     expect(result.items).toEqual([{ action: 'create', index: 'filebeat-8.11.0', line: 0 }]);
@@ -44,6 +46,28 @@ describe('Elasticsearch _bulk', () => {
     const [line] = wellFormed(decodeEsBulk(body, {}));
     expect(line).toMatchObject({ line: 'level=error msg="db down"\n', app: 'api', ts: '2024-01-31T10:00:01.5Z', meta: { stream: 'stderr', es_index: 'fluent-bit' } });
     expect(line.meta!.log).toBeUndefined();
+  });
+
+  it('maps syslog-ng’s elasticsearch-http default template (upper-case names, PRIORITY)', () => {
+    const body = ndjson(
+      { index: { _index: 'syslog-ng' } },
+      { PROGRAM: 'inventory', PRIORITY: 'err', PID: '4711', MESSAGE: 'disk full', HOST: 'web-1', FACILITY: 'local3', ISODATE: '2024-05-01T10:00:00+00:00', '@timestamp': '2024-05-01T10:00:00+00:00' },
+    );
+    expect(wellFormed(decodeEsBulk(body, {}))).toEqual([{
+      line: 'disk full', app: 'inventory', host: 'web-1', level: 'error', ts: '2024-05-01T10:00:00+00:00',
+      meta: { PID: '4711', FACILITY: 'local3', ISODATE: '2024-05-01T10:00:00+00:00', es_index: 'syslog-ng' },
+    }]);
+  });
+
+  it('stores Kubernetes metadata and trace context under their canonical names', () => {
+    const body = ndjson(
+      { index: { _index: 'vector' } },
+      { message: 'x', timestamp: '2024-05-01T10:00:00Z', trace: { id: 't-1' }, kubernetes: { pod_name: 'p-1', pod_namespace: 'prod', container_name: 'api', pod_labels: { 'app.kubernetes.io/name': 'api' } } },
+    );
+    expect(wellFormed(decodeEsBulk(body, {}))[0]).toMatchObject({
+      app: 'api',
+      meta: { trace_id: 't-1', 'k8s.pod.name': 'p-1', 'k8s.namespace.name': 'prod', 'k8s.container.name': 'api', 'k8s.pod.labels': { 'app_kubernetes_io/name': 'api' }, es_index: 'vector' },
+    });
   });
 
   it('maps Logstash and Vector requests: dated index names lose their date, _id is kept', () => {
@@ -63,8 +87,8 @@ describe('Elasticsearch _bulk', () => {
 
   it('uses the URL index, and keeps the whole source as the line when there is no message', () => {
     const ctx: DecodeContext = { params: { index: 'myapp' } };
-    const result = decodeEsBulk(ndjson({ index: {} }, { event: 'signup', user: 7 }), ctx);
-    expect(wellFormed(result)).toEqual([{ line: '{"event":"signup","user":7}', app: 'myapp' }]);
+    const result = decodeEsBulk(ndjson({ index: {} }, { action: 'signup', user: 7 }), ctx);
+    expect(wellFormed(result)).toEqual([{ line: '{"action":"signup","user":7}', app: 'myapp' }]);
     expect(result.items[0].index).toBe('myapp');
   });
 

@@ -1,5 +1,6 @@
 import { ProtocolError } from './errors';
-import { boundTags, fieldPath, fieldPaths, isObject, pick, pickString, type Fields } from './fields';
+import { aliasedFields, aliasQuery } from '@millrace/field-aliases';
+import { boundTags, isObject, type Fields } from './fields';
 import { ResultBuilder, type LineInput } from './result';
 import { bodyText, isBlank, tryParseJson } from './text';
 import { pathParam, type DecodeContext, type DecodeResult } from './types';
@@ -27,12 +28,7 @@ export interface EsBulkResult extends DecodeResult {
 }
 
 const ACTIONS: readonly string[] = ['index', 'create', 'update', 'delete'];
-const MESSAGE_FIELDS = fieldPaths('message', 'log', 'msg');
-const HOST_FIELDS = fieldPaths('host.name', 'host.hostname', 'host', 'hostname', 'agent.hostname');
-const APP_FIELDS = fieldPaths('app', 'service.name', 'kubernetes.container_name', 'kubernetes.container.name', 'container.name');
-const LEVEL_FIELDS = fieldPaths('log.level', 'level', 'severity');
-const TIMESTAMP = fieldPath('@timestamp');
-const TIMESTAMP_ALT = fieldPath('timestamp');
+const SOURCE_ALIASES = aliasQuery();
 // Daily/monthly suffixes of rolled indices (`logstash-2024.01.31`, `app-2024-01-31`) do not name the app.
 const INDEX_DATE_SUFFIX = /[-_.]\d{4}([-.]\d{2}){1,2}$/;
 const DEFAULT_INDEX = '_bulk';
@@ -48,14 +44,14 @@ const ALIAS_PATH = /^\/_alias\/[^/]+$/;
  * as Elasticsearch does.
  *
  * Context: `params.index` (the URL index).
- * Mapping of a source document:
- * - line: `message`, else `log`, else `msg` (strings); without one, the source JSON text.
- * - ts: `@timestamp`, else `timestamp`.
- * - host: `host.name`, `host.hostname`, `host` (a string), `hostname`, `agent.hostname`.
- * - app: `app`, `service.name`, `kubernetes.container_name`, `kubernetes.container.name`,
- *   `container.name`; else the action's `_index` or the URL index, date suffix removed.
- * - level: `log.level`, `level`, `severity`. tags: a `tags` array of strings.
- * - meta: the source without the field used as line, bounded, plus `es_index`.
+ * Mapping of a source document, by the field-alias table (`@millrace/field-aliases`):
+ * - line: the message field (`message`, `msg`, `log`, syslog-ng's `MESSAGE`…); without one,
+ *   the source JSON text (the parser reads it with the same table).
+ * - ts, host, level, tags: their alias fields (`@timestamp`, `host.name`, `log.level`…).
+ * - app: its alias fields (`app`, `service.name`, `kubernetes.container_name`, `PROGRAM`…);
+ *   else the action's `_index` or the URL index, date suffix removed.
+ * - meta: the source without the fields used for line, ts and level (and flat app/host names),
+ *   trace context and Kubernetes metadata under their canonical names, plus `es_index`.
  */
 export function decodeEsBulk(body: Buffer, ctx: DecodeContext): EsBulkResult {
   const text = bodyText(body);
@@ -160,19 +156,21 @@ function refuse(out: ResultBuilder, item: BulkItem, index: number, type: string,
 }
 
 function mapSource(doc: Fields, raw: string, index: string): LineInput {
-  const message = pickString(doc, MESSAGE_FIELDS);
-  const ts = pick(doc, TIMESTAMP) ?? pick(doc, TIMESTAMP_ALT);
-  const app = pickString(doc, APP_FIELDS)?.value ?? index.replace(INDEX_DATE_SUFFIX, '');
+  const aliases = SOURCE_ALIASES.resolve(doc);
+  const message = aliases.message?.value;
+  const app = aliases.app?.value ?? index.replace(INDEX_DATE_SUFFIX, '');
   return {
-    line: message?.value ?? raw.trim(),
-    ts: typeof ts === 'string' || typeof ts === 'number' ? ts : undefined,
-    host: pickString(doc, HOST_FIELDS)?.value,
+    // Without a message field the line is the source itself, which the parser reads as JSON
+    // with the same alias table.
+    line: message ?? raw.trim(),
+    ts: aliases.timestamp?.value,
+    host: aliases.host?.value,
     app: app === DEFAULT_INDEX ? undefined : app,
-    level: pickString(doc, LEVEL_FIELDS)?.value,
-    tags: Array.isArray(doc.tags) ? boundTags(doc.tags) : undefined,
-    // The source, minus the field used as the line; without one the line is the source itself.
-    meta: message !== undefined ? doc : undefined,
-    metaOmit: message?.key,
+    level: aliases.level?.value,
+    tags: aliases.tags !== undefined ? boundTags(aliases.tags.value) : undefined,
+    // The source minus the fields used for message, time and level (and flat app/host
+    // names), trace context and Kubernetes metadata under their canonical names.
+    meta: message !== undefined ? aliasedFields(doc, aliases) : undefined,
     metaExtra: message !== undefined ? { es_index: index } : undefined,
   };
 }

@@ -1,4 +1,5 @@
 import { syslogSeverityLevel } from '@millrace/log-schema';
+import { aliasedFields, aliasQuery } from '@millrace/field-aliases';
 import { inflateByMagic } from './decompress';
 import { ProtocolError } from './errors';
 import { isObject, setField, type Fields } from './fields';
@@ -7,8 +8,7 @@ import { ResultBuilder } from './result';
 import { isBlank, tryParseJson } from './text';
 import type { DecodeContext, DecodeResult } from './types';
 
-/** `_app` style fields that name the application, in order (Docker's gelf driver sends `_container_name`). */
-const APP_FIELDS = ['_app', '_application_name', '_application', '_service', '_service_name', '_container_name'];
+const APP_ALIASES = aliasQuery({ roles: ['app'] });
 /** Standard GELF fields kept in meta (without their own RawLine slot). */
 const KEPT_FIELDS = ['full_message', 'facility', 'file', 'line'];
 
@@ -18,10 +18,11 @@ const KEPT_FIELDS = ['full_message', 'facility', 'file', 'line'];
  * No context is read.
  *
  * Mapping: line = `short_message` (`message` accepted); host = `host`; ts = `timestamp`
- * (epoch seconds with decimals) in ms; level = `level` (syslog severity 0-7); app = `_app`,
- * `_application_name`, `_application`, `_service`, `_service_name`, `_container_name`, else
- * `facility`; meta = every `_field` without its underscore (`_id` is reserved by GELF and
- * dropped), plus `full_message`, `facility`, `file`, `line`.
+ * (epoch seconds with decimals) in ms; level = `level` (syslog severity 0-7); app = the app
+ * alias among the additional fields (field-alias table: `_app`, `_application_name`,
+ * `_service`, Docker's `_container_name`…), else `_facility` (gelf-pro), else `facility`;
+ * meta = every `_field` without its underscore (`_id` is reserved by GELF and dropped; the
+ * flat app name used is not kept), plus `full_message`, `facility`, `file`, `line`.
  */
 export function decodeGelfHttp(body: Buffer, _ctx: DecodeContext): DecodeResult {
   const data = inflateIfCompressed(body, REQUEST_LIMITS.maxInnerDecompressedBytes);
@@ -77,21 +78,18 @@ function addGelfDoc(out: ResultBuilder, index: number, doc: Fields): void {
   const short = typeof doc.short_message === 'string' ? doc.short_message : typeof doc.message === 'string' ? doc.message : undefined;
   if (short === undefined) return out.reject(index, `message ${index + 1}: missing short_message`);
 
-  const meta: Fields = {};
-  let app: unknown;
+  let meta: Fields = {};
   for (const key of KEPT_FIELDS) if (doc[key] !== undefined && Object.prototype.hasOwnProperty.call(doc, key)) meta[key] = doc[key];
   for (const key in doc) {
     if (key.charCodeAt(0) !== 95 /* _ */ || key === '_id' || key.length === 1) continue;
     setField(meta, key.slice(1), doc[key]);
   }
-  for (const key of APP_FIELDS) {
-    const value = Object.prototype.hasOwnProperty.call(doc, key) ? doc[key] : undefined;
-    if (typeof value === 'string' && value !== '') {
-      app = value;
-      break;
-    }
-  }
-  if (app === undefined && typeof doc.facility === 'string') app = doc.facility;
+  // The app by the field-alias table (`_app`, `_service`, Docker's `_container_name`…), else
+  // `_facility` (gelf-pro's way to name the app), else GELF 1.0's `facility`.
+  const aliases = APP_ALIASES.resolve(meta);
+  let app: unknown = aliases.app?.value;
+  if (app === undefined && typeof meta.facility === 'string' && meta.facility !== '') app = meta.facility;
+  meta = aliasedFields(meta, aliases);
   const level = typeof doc.level === 'number' ? doc.level : typeof doc.level === 'string' ? Number(doc.level) : NaN;
   out.add({
     line: short,

@@ -28,7 +28,7 @@ describe('LogScale structured ingest (POST /api/v1/ingest/humio-structured)', ()
     expect(wellFormed(result)).toEqual([
       {
         line: '2016-06-06T12:00:00+02:00 ERROR something broke', ts: '2016-06-06T12:00:00+02:00', host: 'server1', level: 'error',
-        tags: ['host=server1', 'source=application.log'], meta: { key1: 'value1', key2: 'value2', level: 'ERROR' },
+        tags: ['host=server1', 'source=application.log'], meta: { key1: 'value1', key2: 'value2' },
       },
       { line: '{"app":"billing","amount":3}', ts: 1465207200000, app: 'billing', host: 'server1', tags: ['host=server1', 'source=application.log'] },
       { line: 'local time', ts: '2016-06-06T12:00:00', host: 'server1', tags: ['host=server1', 'source=application.log'], meta: { timezone: 'Europe/Copenhagen' } },
@@ -69,7 +69,7 @@ describe('LogScale unstructured ingest (POST /api/v1/ingest/humio-unstructured)'
     const result = decodeLogscaleUnstructured(json(body), {});
     const lines = wellFormed(result);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toEqual({ line: body[0].messages[0], host: 'webhost1', app: 'nginx', meta: { host: 'webhost1', app: 'nginx', parser: 'accesslog' } });
+    expect(lines[0]).toEqual({ line: body[0].messages[0], host: 'webhost1', app: 'nginx', meta: { parser: 'accesslog' } });
   });
 
   it('rejects non-string messages and bad groups; 400 for non-JSON; bounds shared fields once', () => {

@@ -1,12 +1,15 @@
+import { aliasedFields, aliasQuery } from '@millrace/field-aliases';
 import { ProtocolError } from './errors';
 import { boundMeta, boundTags, fieldPaths, isObject, jsonLineText, pickString, type Fields } from './fields';
 import { ResultBuilder } from './result';
 import { bodyText, parseJsonBody } from './text';
 import type { DecodeContext, DecodeResult } from './types';
 
-const APP_KEYS = fieldPaths('app', 'service', 'service.name', '#app', '#service');
-const HOST_KEYS = fieldPaths('host', 'hostname', 'host.name', '#host');
-const LEVEL_KEYS = fieldPaths('level', 'loglevel', 'severity', 'log.level');
+const ATTRIBUTE_ALIASES = aliasQuery({ roles: ['app', 'host', 'level'] });
+const TAG_ALIASES = aliasQuery({ labels: true, roles: ['app', 'host'], canonical: false });
+/** LogScale's own tag names (`#` marks a tag field in LogScale). */
+const APP_TAGS = fieldPaths('#app', '#service');
+const HOST_TAGS = fieldPaths('#host');
 
 /** A request is a JSON array of groups; a single group object is accepted too. */
 function groups(body: Buffer, shape: string): unknown[] {
@@ -25,7 +28,8 @@ function groupTags(group: Fields): { tags?: string[]; app?: string; host?: strin
     const value = tags[key];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') list.push(`${key}=${value}`);
   }
-  return { tags: boundTags(list), app: pickString(tags, APP_KEYS)?.value, host: pickString(tags, HOST_KEYS)?.value };
+  const aliases = TAG_ALIASES.resolve(tags);
+  return { tags: boundTags(list), app: aliases.app?.value ?? pickString(tags, APP_TAGS)?.value, host: aliases.host?.value ?? pickString(tags, HOST_TAGS)?.value };
 }
 
 /**
@@ -36,8 +40,9 @@ function groupTags(group: Fields): { tags?: string[]; app?: string; host?: strin
  * Mapping: line = `rawstring`, with `attributes` as meta; without `rawstring` the line is
  * the attributes' JSON text (the parser-worker parses JSON lines) and there is no meta.
  * ts = `timestamp` as given (ISO 8601 or epoch ms; `timezone` is kept in meta when given);
- * app/host/level from the attributes (`app|service|service.name`, `host|hostname|host.name`,
- * `level|loglevel|severity|log.level`), else from the group's tags (also `#app`, `#host`);
+ * app/host/level from the attributes by the field-alias table (`app`, `service.name`, `host`,
+ * `hostname`, `level`, `severity`…; the flat names used are not kept in meta), else from the
+ * group's tags (also `#app`, `#service`, `#host`);
  * tags → RawLine tags as `key=value`.
  */
 export function decodeLogscaleStructured(body: Buffer, _ctx: DecodeContext): DecodeResult {
@@ -65,15 +70,16 @@ export function decodeLogscaleStructured(body: Buffer, _ctx: DecodeContext): Dec
         out.reject(i, `[${g}].events[${e}]: needs "rawstring" or "attributes"`);
         continue;
       }
-      let meta: Fields | undefined = raw !== undefined ? attrs : undefined;
+      const aliases = attrs !== undefined ? ATTRIBUTE_ALIASES.resolve(attrs) : undefined;
+      let meta: Fields | undefined = raw !== undefined && attrs !== undefined ? aliasedFields(attrs, aliases!) : undefined;
       if (typeof event.timezone === 'string') meta = { ...meta, timezone: event.timezone };
       const ts = event.timestamp;
       out.add({
         line: raw ?? jsonLineText(attrs),
         ts: typeof ts === 'string' || typeof ts === 'number' ? ts : undefined,
-        app: (attrs && pickString(attrs, APP_KEYS)?.value) ?? shared.app,
-        host: (attrs && pickString(attrs, HOST_KEYS)?.value) ?? shared.host,
-        level: attrs && pickString(attrs, LEVEL_KEYS)?.value,
+        app: aliases?.app?.value ?? shared.app,
+        host: aliases?.host?.value ?? shared.host,
+        level: aliases?.level?.value,
         tags: shared.tags,
         meta,
       });
@@ -99,12 +105,14 @@ export function decodeLogscaleUnstructured(body: Buffer, _ctx: DecodeContext): D
       continue;
     }
     const shared = groupTags(group);
-    const fields = isObject(group.fields) ? group.fields : {};
+    const given = isObject(group.fields) ? group.fields : {};
+    const aliases = ATTRIBUTE_ALIASES.resolve(given);
+    const fields = aliasedFields(given, aliases);
     // Bounded once per group: the fields are copied onto each of its messages.
     const meta = boundMeta(typeof group.type === 'string' ? { ...fields, parser: group.type } : fields, out).meta;
-    const app = pickString(fields, APP_KEYS)?.value ?? shared.app;
-    const host = pickString(fields, HOST_KEYS)?.value ?? shared.host;
-    const level = pickString(fields, LEVEL_KEYS)?.value;
+    const app = aliases.app?.value ?? shared.app;
+    const host = aliases.host?.value ?? shared.host;
+    const level = aliases.level?.value;
     out.expect(group.messages.length);
     for (let m = 0; m < group.messages.length; m++) {
       const i = index++;

@@ -39,7 +39,7 @@ describe('Loki push API (POST /loki/api/v1/push)', () => {
     const result = decodeLokiPush(Buffer.from(JSON.stringify(body)), JSON_CTX);
     expect(wellFormed(result)).toEqual([
       { line: 'GET /api 500', ts: 1705312800123, app: 'web', host: 'node-1', level: 'error', meta: { labels: { env: 'prod', job: 'varlogs' } } },
-      { line: 'with metadata', ts: 1705312801000, app: 'web', host: 'node-1', level: 'error', meta: { labels: { env: 'prod', job: 'varlogs' }, structured_metadata: { trace_id: '0af7651916cd43dd8448eb211c80319c', user: 'u1' } } },
+      { line: 'with metadata', ts: 1705312801000, app: 'web', host: 'node-1', level: 'error', meta: { labels: { env: 'prod', job: 'varlogs' }, structured_metadata: { user: 'u1' }, trace_id: '0af7651916cd43dd8448eb211c80319c' } },
       { line: 'slow', ts: 1705312802000, app: 'billing', host: '10.0.0.2:9100', level: 'warn' },
       { line: 'from job', ts: 1705312803000, app: 'promtail/syslog', host: 'h3' },
     ]);
@@ -62,8 +62,21 @@ describe('Loki push API (POST /loki/api/v1/push)', () => {
     const result = decodeLokiPush(protoBody(request), PROTO_CTX);
     expect(wellFormed(result)).toEqual([
       { line: 'GET /api 500', ts: 1705312800123, app: 'web', host: 'node-1', level: 'error', meta: { labels: { env: 'prod', job: 'varlogs' } } },
-      { line: 'with metadata', ts: 1705312801000, app: 'web', host: 'node-1', level: 'error', meta: { labels: { env: 'prod', job: 'varlogs' }, structured_metadata: { trace_id: '0af7651916cd43dd8448eb211c80319c', user: 'u1' } } },
+      { line: 'with metadata', ts: 1705312801000, app: 'web', host: 'node-1', level: 'error', meta: { labels: { env: 'prod', job: 'varlogs' }, structured_metadata: { user: 'u1' }, trace_id: '0af7651916cd43dd8448eb211c80319c' } },
       { line: 'slow', ts: 1705312802000, app: 'billing', host: '10.0.0.2:9100', level: 'warn' },
+    ]);
+  });
+
+  it('reads app, level and Kubernetes labels by the field-alias table (python-logging-loki, Promtail)', () => {
+    const body = {
+      streams: [
+        { stream: { application: 'shop', severity: 'warning', logger: 'root' }, values: [['1705312800000000000', 'low stock']] },
+        { stream: { job: 'kubernetes-pods', namespace: 'prod', pod: 'api-1', container: 'api', detected_level: 'error' }, values: [['1705312800000000000', 'boom']] },
+      ],
+    };
+    expect(wellFormed(decodeLokiPush(Buffer.from(JSON.stringify(body)), JSON_CTX))).toEqual([
+      { line: 'low stock', ts: 1705312800000, app: 'shop', level: 'warn', meta: { labels: { logger: 'root' } } },
+      { line: 'boom', ts: 1705312800000, app: 'api', level: 'error', meta: { labels: { job: 'kubernetes-pods' }, 'k8s.namespace.name': 'prod', 'k8s.pod.name': 'api-1', 'k8s.container.name': 'api' } },
     ]);
   });
 

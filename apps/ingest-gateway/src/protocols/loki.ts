@@ -1,4 +1,5 @@
 import { Root, type Type } from 'protobufjs';
+import { aliasQuery, canonicalFields, withCanonicalFields, withoutHits } from '@millrace/field-aliases';
 import { errorMessage, ProtocolError, tooManyLines, unsupportedMediaType } from './errors';
 import { boundMeta, isObject, own, setField, type Fields } from './fields';
 import { REQUEST_LIMITS } from './limits';
@@ -10,9 +11,9 @@ import { mediaType, type DecodeContext, type DecodeResult } from './types';
 
 const JSON_TYPES = ['application/json'];
 const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
-const APP_LABELS = ['app', 'service_name', 'job'];
-const HOST_LABELS = ['host', 'hostname', 'instance'];
-const LEVEL_LABELS = ['level', 'detected_level'];
+const LABEL_ALIASES = aliasQuery({ labels: true, roles: ['app', 'host', 'level'] });
+const METADATA_ALIASES = aliasQuery({ labels: true, roles: ['level'] });
+const METADATA_CANONICAL = aliasQuery({ labels: true, roles: [] });
 const DIGITS = /^\d{1,20}$/;
 
 /** logproto.PushRequest (grafana/loki pkg/push/push.proto), the fields the gateway reads. */
@@ -53,9 +54,12 @@ export const LokiTypes: { PushRequest: Type } = {
  * `application/x-protobuf` (snappy block-compressed logproto.PushRequest).
  * Context: `contentType` (or `headers['content-type']`).
  *
- * Mapping: app = label `app`, else `service_name`, else `job`; host = `host`, `hostname` or
- * `instance`; level = `level` or `detected_level`; the other labels → `meta.labels`;
- * structured metadata → `meta.structured_metadata`; ts = the entry's time in epoch ms.
+ * Mapping, by the field-alias table in label mode: app = label `app`, `application`,
+ * `service_name`…, else `job`; host = `host`, `hostname`…, else `instance`; level = `level`,
+ * `severity` (python-logging-loki), `detected_level`…; Kubernetes labels (`namespace`, `pod`,
+ * `container`) → `k8s.*`; the other labels → `meta.labels`; structured metadata →
+ * `meta.structured_metadata` (its level when the labels have none, trace context as
+ * `trace_id`/`span_id`); ts = the entry's time in epoch ms.
  */
 export function decodeLokiPush(body: Buffer, ctx: DecodeContext): DecodeResult {
   const type = mediaType(ctx);
@@ -72,20 +76,25 @@ interface StreamInfo {
 }
 
 function streamInfo(labels: Record<string, string>, out: ResultBuilder): StreamInfo {
-  const rest: Fields = { ...labels };
-  const take = (names: readonly string[]): string | undefined => {
-    for (const name of names) {
-      const value = labels[name];
-      if (typeof value === 'string' && value !== '' && Object.prototype.hasOwnProperty.call(labels, name)) {
-        delete rest[name];
-        return value;
-      }
-    }
-    return undefined;
-  };
-  const info: StreamInfo = { app: take(APP_LABELS), host: take(HOST_LABELS), level: take(LEVEL_LABELS), meta: {} };
+  const aliases = LABEL_ALIASES.resolve(labels);
+  const info: StreamInfo = { app: aliases.app?.value, host: aliases.host?.value, level: aliases.level?.value, meta: {} };
+  // Kubernetes labels (`namespace`, `pod`, `container`) under the canonical k8s.* names; the
+  // labels used for app, host and level are not kept twice; the rest stay under `labels`.
+  const rest = withoutHits(labels, [aliases.app, aliases.host, aliases.level]);
+  const canonical = canonicalFields(aliases.canonical);
+  const others = aliases.canonical !== undefined ? withCanonicalFields(rest, aliases.canonical) : rest;
+  const meta: Fields = {};
+  for (const key in others) {
+    if (canonical !== undefined && Object.prototype.hasOwnProperty.call(canonical, key)) continue;
+    (meta.labels ??= {} as Fields) as Fields;
+    setField(meta.labels as Fields, key, others[key]);
+  }
+  if (canonical !== undefined) Object.assign(meta, canonical);
   // Bounded once per stream: the labels are copied onto each of its entries.
-  if (Object.keys(rest).length > 0) info.meta = boundMeta({ labels: rest }, out).meta ?? {};
+  for (const _ in meta) {
+    info.meta = boundMeta(meta, out).meta ?? {};
+    break;
+  }
   return info;
 }
 
@@ -191,8 +200,23 @@ export function decodeLokiProtobuf(body: Buffer, _ctx: DecodeContext = {}): Deco
 
 function addEntry(out: ResultBuilder, info: StreamInfo, line: string, ts: number, metadata: Record<string, string> | undefined): void {
   const meta: Fields = { ...info.meta };
-  if (metadata !== undefined && Object.keys(metadata).length > 0) meta.structured_metadata = metadata;
-  out.add({ line, ts, app: info.app, host: info.host, level: info.level, meta });
+  let level = info.level;
+  if (metadata !== undefined && Object.keys(metadata).length > 0) {
+    // Structured metadata carries Loki 3's detected_level and OTLP's trace context.
+    const aliases = (info.level === undefined ? METADATA_ALIASES : METADATA_CANONICAL).resolve(metadata);
+    level ??= aliases.level?.value;
+    const rest = withoutHits(metadata, [aliases.level]);
+    const canonical = canonicalFields(aliases.canonical);
+    const others = aliases.canonical !== undefined ? withCanonicalFields(rest, aliases.canonical) : rest;
+    let kept: Fields | undefined;
+    for (const key in others) {
+      if (canonical !== undefined && Object.prototype.hasOwnProperty.call(canonical, key)) continue;
+      setField((kept ??= {}), key, others[key]);
+    }
+    if (kept !== undefined) meta.structured_metadata = kept;
+    if (canonical !== undefined) Object.assign(meta, canonical);
+  }
+  out.add({ line, ts, app: info.app, host: info.host, level, meta });
 }
 
 function stringLabels(obj: Fields): Record<string, string> {

@@ -1,5 +1,6 @@
 import { ProtocolError, unsupportedMediaType } from './errors';
-import { boundTags, isObject, jsonLineText, type Fields } from './fields';
+import { aliasQuery } from '@millrace/field-aliases';
+import { boundTags, isObject, jsonLineText } from './fields';
 import { ResultBuilder, type LineInput } from './result';
 import { bodyText, forEachLine, isBlank, tryParseJson } from './text';
 import { mediaType, queryList, queryParam, type DecodeContext, type DecodeResult } from './types';
@@ -37,9 +38,9 @@ export function decodeV1Ingest(body: Buffer, ctx: DecodeContext): DecodeResult {
 
 /**
  * One JSON value per line. The JSON text itself is the line (the parser-worker parses JSON
- * lines into fields); only routing fields are lifted: top-level string `app`, `host` (or
- * `hostname`), `level` and `timestamp` (or `ts`, string or number). They win over the query
- * defaults. A whole body that is one JSON array or one (pretty-printed) object is accepted too.
+ * lines into fields); only routing fields are lifted, by the field-alias table (`app`,
+ * `service.name`, `host`, `hostname`, `level`, `severity`, `@timestamp`, `timestamp`, `ts`…).
+ * They win over the query defaults. A whole body that is one JSON array or one (pretty-printed) object is accepted too.
  * A line that is not JSON is rejected; if no line is JSON the request is a 400.
  */
 export function decodeNdjson(body: Buffer, ctx: DecodeContext): DecodeResult {
@@ -84,16 +85,17 @@ export function decodeNdjson(body: Buffer, ctx: DecodeContext): DecodeResult {
   return out.result();
 }
 
+const ROUTING = aliasQuery({ roles: ['app', 'host', 'level', 'timestamp'], canonical: false });
+
 function jsonLine(line: string, value: unknown, base: Defaults): LineInput {
   const input: LineInput = { line, app: base.app, host: base.host, level: base.level, tags: base.tags };
   if (!isObject(value)) return input;
-  const doc: Fields = value;
-  if (typeof doc.app === 'string') input.app = doc.app;
-  if (typeof doc.host === 'string') input.host = doc.host;
-  else if (typeof doc.hostname === 'string') input.host = doc.hostname;
-  if (typeof doc.level === 'string') input.level = doc.level;
-  const ts = doc.timestamp ?? doc.ts;
-  if (typeof ts === 'string' || typeof ts === 'number') input.ts = ts;
+  // Routing only: the line stays the JSON text, which the parser reads with the same table.
+  const aliases = ROUTING.resolve(value);
+  if (aliases.app !== undefined) input.app = aliases.app.value;
+  if (aliases.host !== undefined) input.host = aliases.host.value;
+  if (aliases.level !== undefined) input.level = aliases.level.value;
+  if (aliases.timestamp !== undefined) input.ts = aliases.timestamp.value;
   return input;
 }
 

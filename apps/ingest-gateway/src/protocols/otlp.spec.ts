@@ -84,6 +84,8 @@ const EXPECTED_FIRST: RawLine = {
     'resource.service.name': 'checkout',
     'resource.host.name': 'node-7',
     'resource.k8s.pod.name': 'checkout-5f7',
+    // Kubernetes resource attributes also land under the k8s.* names every shipper's use.
+    'k8s.pod.name': 'checkout-5f7',
     'scope.name': 'io.opentelemetry.java',
     'scope.version': '1.32.0',
     'scope.lib': 'logback',

@@ -1,3 +1,4 @@
+import { aliasQuery, canonicalFields, withCanonicalFields } from '@millrace/field-aliases';
 import { normaliseLevel } from '@millrace/log-schema';
 import { errorMessage, ProtocolError, tooManyLines, unsupportedMediaType } from './errors';
 import { boundMeta, isObject, jsonLineText, own, setField, type Fields } from './fields';
@@ -20,6 +21,8 @@ const TRAILING_DIGITS = /\d+$/;
  */
 const MAX_VALUE_DEPTH = 64;
 const LEVEL_BY_SEVERITY = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const RESOURCE_ALIASES = aliasQuery({ roles: ['app', 'host'] });
+const RECORD_ALIASES = aliasQuery({ roles: ['app', 'level'] });
 
 /**
  * OTLP/HTTP logs, `POST /v1/logs`: `application/json` (OTLP/JSON) or `application/x-protobuf`
@@ -28,12 +31,15 @@ const LEVEL_BY_SEVERITY = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
  * Mapping, per LogRecord:
  * - line: a string body as is; any other body as JSON text; no body: `eventName` or "".
  * - ts: `timeUnixNano`, else `observedTimeUnixNano`, as epoch ms (0 means unset).
- * - app: resource `service.name`; host: resource `host.name`.
+ * - app: resource `service.name` (by the field-alias table: without one, or with the SDK's
+ *   `unknown_service`, e.g. `k8s.container.name`); host: resource `host.name` (else e.g.
+ *   `k8s.node.name`).
  * - level: `severityNumber` 1-4 trace, 5-8 debug, 9-12 info, 13-16 warn, 17-20 error,
  *   21-24 fatal; without one, `severityText` normalised.
- * - meta: `trace_id`/`span_id` (hex), `trace_flags`, `event.name`, the record's attributes,
- *   resource attributes as `resource.<key>`, `scope.name`, `scope.version`, scope
- *   attributes as `scope.<key>`.
+ * - meta: `trace_id`/`span_id` (hex), `trace_flags`, `event.name`, the record's attributes
+ *   (keys as sent; trace context under the canonical names), resource attributes as
+ *   `resource.<key>` and Kubernetes ones also as `k8s.*` (field-alias table), `scope.name`,
+ *   `scope.version`, scope attributes as `scope.<key>`. Dotted keys become paths in the parser.
  */
 export function decodeOtlpLogs(body: Buffer, ctx: DecodeContext): DecodeResult {
   const type = mediaType(ctx);
@@ -78,10 +84,14 @@ function mapRequest(request: object): DecodeResult {
     if (!isObject(resourceLogs)) continue;
     const resource = get(resourceLogs, 'resource');
     const resourceAttrs = isObject(resource) ? attributes(get(resource, 'attributes')) : {};
-    const app = resourceAttrs['service.name'];
-    const host = resourceAttrs['host.name'];
-    // Bounded once per resource: its attributes are copied onto every record.
-    const resourceMeta = boundMeta(prefixed('resource.', resourceAttrs), out).meta ?? {};
+    // app and host by the field-alias table (`service.name`, else e.g. `k8s.container.name`
+    // when the SDK only knows `unknown_service`; `host.name`, else `k8s.node.name`).
+    const aliases = RESOURCE_ALIASES.resolve(resourceAttrs);
+    const app = aliases.app?.value;
+    const host = aliases.host?.value;
+    // Bounded once per resource: its attributes are copied onto every record. Kubernetes
+    // attributes are also stored under the k8s.* names every shipper's land in.
+    const resourceMeta = boundMeta(prefixed('resource.', resourceAttrs), out, undefined, canonicalFields(aliases.canonical)).meta ?? {};
     const scopes = list(get(resourceLogs, 'scopeLogs', 'scope_logs') ?? get(resourceLogs, 'instrumentationLibraryLogs'));
     for (const scopeLogs of scopes) {
       if (!isObject(scopeLogs)) continue;
@@ -112,7 +122,10 @@ function mapRecord(out: ResultBuilder, record: Fields, app: unknown, host: unkno
   if (typeof flags === 'number' && flags !== 0) meta.trace_flags = flags;
   const eventName = get(record, 'eventName', 'event_name');
   if (typeof eventName === 'string' && eventName !== '') meta['event.name'] = eventName;
-  const attrs = attributes(get(record, 'attributes'));
+  const given = attributes(get(record, 'attributes'));
+  // Trace context and Kubernetes attributes under their canonical names.
+  const aliases = RECORD_ALIASES.resolve(given);
+  const attrs = aliases.canonical !== undefined ? withCanonicalFields(given, aliases.canonical) : given;
   for (const key in attrs) setField(meta, key, attrs[key]);
   Object.assign(meta, resourceMeta, scopeMeta);
 
@@ -123,9 +136,9 @@ function mapRecord(out: ResultBuilder, record: Fields, app: unknown, host: unkno
   out.add({
     line,
     ts: nanosToMs(get(record, 'timeUnixNano', 'time_unix_nano')) ?? nanosToMs(get(record, 'observedTimeUnixNano', 'observed_time_unix_nano')),
-    app: app ?? attrs['service.name'],
+    app: app ?? aliases.app?.value,
     host,
-    level: severity(get(record, 'severityNumber', 'severity_number'), get(record, 'severityText', 'severity_text')),
+    level: severity(get(record, 'severityNumber', 'severity_number'), get(record, 'severityText', 'severity_text')) ?? aliases.level?.value,
     meta,
   });
 }

@@ -34,9 +34,9 @@ describe('Splunk HEC /services/collector/event', () => {
     const [a, b, c] = wellFormed(result);
     expect(a).toEqual({
       line: 'user logged in', ts: 1705312800.123, host: 'web-1', app: '/var/log/app.log', level: 'warn',
-      meta: { region: 'eu', level: 'warn', source: '/var/log/app.log', sourcetype: 'app:json', index: 'main' },
+      meta: { region: 'eu', source: '/var/log/app.log', sourcetype: 'app:json', index: 'main' },
     });
-    expect(b).toEqual({ line: '{"action":"buy","severity":"error","amount":3}', host: 'default-host', app: 'shop', level: 'error', meta: { app: 'shop', sourcetype: 'default-st' } });
+    expect(b).toEqual({ line: '{"action":"buy","severity":"error","amount":3}', host: 'default-host', app: 'shop', level: 'error', meta: { sourcetype: 'default-st' } });
     expect(c).toEqual({ line: 'third', ts: '1705312801', host: 'default-host', app: 'default-st', meta: { sourcetype: 'default-st' } });
     expect(result.hecError).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import { ProtocolError } from './errors';
-import { fieldPaths, isObject, jsonLineText, pickString, type Fields } from './fields';
+import { aliasedFields, aliasQuery } from '@millrace/field-aliases';
+import { isObject, jsonLineText, type Fields } from './fields';
 import { ResultBuilder } from './result';
 import { bodyText, forEachLine, isBlank, tryParseJson } from './text';
 import { queryParam, type DecodeContext, type DecodeResult } from './types';
@@ -137,8 +138,8 @@ function requestDefaults(ctx: DecodeContext): RequestDefaults {
   };
 }
 
-const APP_FIELDS = fieldPaths('app', 'service', 'service.name', 'container_name');
-const LEVEL_FIELDS = fieldPaths('level', 'severity', 'log.level');
+const FIELD_ALIASES = aliasQuery({ roles: ['app', 'level'] });
+const EVENT_LEVEL = aliasQuery({ roles: ['level'], canonical: false });
 
 /**
  * `POST /services/collector/event` (and `/services/collector`): concatenated JSON event
@@ -146,9 +147,11 @@ const LEVEL_FIELDS = fieldPaths('level', 'severity', 'log.level');
  * Context: `query.host|source|sourcetype|index` (defaults for every event).
  *
  * Mapping: line = `event` when a string, else its JSON text; ts = `time` (epoch seconds,
- * decimals allowed) as given; host = `host`; app = `fields.app|service|service.name|container_name`,
- * else `source`, else `sourcetype`; level = `fields.level|severity|log.level`, else the
- * event object's; meta = `fields` plus `source`, `sourcetype`, `index`.
+ * decimals allowed) as given; host = `host`; app = the app alias of `fields` (field-alias
+ * table: `app`, `service`, `service.name`, `container_name`…), else `source`, else
+ * `sourcetype`; level = the level alias of `fields`, else of the event object; meta = `fields`
+ * (without the flat app name and the level used; trace and Kubernetes names canonical) plus
+ * `source`, `sourcetype`, `index`.
  * Errors as Splunk: empty body → 400 code 5; not JSON objects → 400 code 6 (if some events
  * came first they are kept and `hecError` says where it stopped); an event without `event`
  * → code 12, blank → code 13, per event.
@@ -183,7 +186,8 @@ export function decodeHecEvent(body: Buffer, ctx: DecodeContext): HecResult {
       fail(13, i, `event ${i}: Event field cannot be blank`);
       return;
     }
-    const fields = isObject(doc.fields) ? doc.fields : undefined;
+    const fieldAliases = isObject(doc.fields) ? FIELD_ALIASES.resolve(doc.fields) : undefined;
+    const fields = isObject(doc.fields) ? aliasedFields(doc.fields, fieldAliases!) : undefined;
     const source = stringOf(doc.source) ?? base.source;
     const sourcetype = stringOf(doc.sourcetype) ?? base.sourcetype;
     const index = stringOf(doc.index) ?? base.index;
@@ -196,8 +200,8 @@ export function decodeHecEvent(body: Buffer, ctx: DecodeContext): HecResult {
       line: typeof event === 'string' ? event : jsonLineText(event),
       ts: typeof time === 'number' || typeof time === 'string' ? time : undefined,
       host: stringOf(doc.host) ?? base.host,
-      app: (fields && pickString(fields, APP_FIELDS)?.value) ?? source ?? sourcetype,
-      level: (fields && pickString(fields, LEVEL_FIELDS)?.value) ?? (isObject(event) ? pickString(event, LEVEL_FIELDS)?.value : undefined),
+      app: fieldAliases?.app?.value ?? source ?? sourcetype,
+      level: fieldAliases?.level?.value ?? (isObject(event) ? EVENT_LEVEL.resolve(event).level?.value : undefined),
       meta: fields,
       metaExtra: extra,
     });

@@ -28,10 +28,43 @@ describe('field names', () => {
   });
 
   it('sanitises nested keys and keeps the first of two keys that collide', () => {
-    const { events, stats } = run([JSON.stringify({ msg: 'm', 'a.b': 1, a_b: 2, nested: { '@x': { _y: true } } })]);
+    const { events, stats } = run([JSON.stringify({ msg: 'm', a_b: 1, 'a@b': 2, nested: { '@x': { _y: true } } })]);
     expect(events[0].fields).toEqual({ a_b: 1, nested: { x: { y: true } } });
     expect(stats.droppedFields).toBe(1);
     expect(stats.renamedFields).toBe(3);
+  });
+
+  it('stores dotted names as paths, merged with the objects already there', () => {
+    const line = { line: '{"msg":"m","http.status_code":200,"http":{"method":"GET"},"resource.k8s.pod.name":"p-1"}', meta: { 'service.name': 'api', 'http.route': '/x' } };
+    const { events, stats } = run([line]);
+    expect(events[0].fields).toEqual({ http: { status_code: 200, method: 'GET', route: '/x' }, resource: { k8s: { pod: { name: 'p-1' } } }, service: { name: 'api' } });
+    expect(stats.droppedFields + stats.renamedFields).toBe(0);
+  });
+
+  it('falls back to the flat name when a dotted name cannot be a path, and keeps the first value of a path', () => {
+    const { events, stats } = run([JSON.stringify({ msg: 'm', a: 1, 'a.b': 2, 'x..y': 3, '.z': 4, 'c.d': 5, c: { d: 6, e: 7 } })]);
+    expect(events[0].fields).toEqual({ a: 1, a_b: 2, x__y: 3, z: 4, c: { d: 5, e: 7 } });
+    expect(stats.droppedFields).toBe(1);
+  });
+
+  it('keeps paths within the depth limit and counts the objects they create', () => {
+    const deep = Array.from({ length: 12 }, (_, i) => `p${i}`).join('.');
+    const { events } = run([JSON.stringify({ msg: 'm', [deep]: 1 })]);
+    let node: unknown = events[0].fields;
+    const keys: string[] = [];
+    while (typeof node === 'object' && node !== null) {
+      const [key] = Object.keys(node);
+      keys.push(key);
+      node = (node as Record<string, unknown>)[key];
+    }
+    expect(keys).toHaveLength(LIMITS.maxDepth);
+    expect(keys.at(-1)).toBe('p7_p8_p9_p10_p11');
+    expect(node).toBe(1);
+    const many: Record<string, unknown> = { msg: 'm' };
+    for (let i = 0; i < 150; i++) many[`g${i}.v`] = i;
+    const counted = run([JSON.stringify(many)]);
+    expect(Object.keys(counted.events[0].fields)).toHaveLength(LIMITS.maxFields / 2);
+    expect(counted.stats.droppedFields).toBe(50);
   });
 
   it('a JSON __proto__ key never touches prototypes', () => {

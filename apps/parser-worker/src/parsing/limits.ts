@@ -1,14 +1,19 @@
 /**
  * Field safety: whatever a tenant sends, the fields of an event must index.
  *
- * - Names: '.' and '@' become '_' (a dotted key would be read by OpenSearch as an object path
- *   and could clash with a real object), leading '_' are stripped (reserved for metadata
- *   fields such as _id/_source), an empty result becomes `empty`, names longer than
- *   LIMITS.maxKeyLength are cut. Case is kept. When two keys end up with the same name the
- *   first one wins and the other is dropped (counted).
+ * - Paths: a dotted name is a path, stored as nested objects (`{"http.status_code": 200}` →
+ *   `{"http": {"status_code": 200}}`), merged with an object already at that name, so it is
+ *   what OpenSearch and the query language read (`http.status_code:200`) and agrees with the
+ *   parser's own nested fields (`http.status`). A dotted name that cannot be a path (an empty
+ *   segment, or a segment that already holds a plain value) falls back to the flat name below.
+ * - Names (each path segment): '@' (and '.' in the flat fallback) becomes '_', leading '_' are
+ *   stripped (reserved for metadata fields such as _id/_source), an empty result becomes
+ *   `empty`, names longer than LIMITS.maxKeyLength are cut. Case is kept. When two keys end up
+ *   with the same name the first one wins and the other is dropped (counted); two objects at
+ *   the same name are merged.
  * - Count: at most LIMITS.maxFields names per event, counting every key at every depth
- *   (objects and the objects inside arrays too), which is what the mapping's total_fields
- *   limit counts. Extra keys are dropped and counted.
+ *   (objects and the objects inside arrays too, and each object a path creates), which is
+ *   what the mapping's total_fields limit counts. Extra keys are dropped and counted.
  * - Depth: objects nested deeper than LIMITS.maxDepth are stored as their JSON text.
  * - Values: strings are redacted (when a redactor is given) and then, if longer than
  *   LIMITS.maxValueLength bytes, truncated with the marker - in that order, so a cut never
@@ -110,16 +115,86 @@ function sanitiseInto(
       tally.droppedFields++;
       continue;
     }
+    const dot = rawKey.indexOf('.');
+    if (dot > 0 && rawKey.length <= MAX_PATH_KEY_LENGTH) {
+      // A path merges into objects of this level: collisions are possible from here on.
+      check = true;
+      if (placePath(out, rawKey, value, depth, budget, tally)) continue;
+    }
     const key = sanitiseKey(rawKey, tally);
-    // keys of one object are unique: a collision needs a renamed key or a second source
+    // keys of one object are unique: a collision needs a renamed key, a path or a second source
     if (key !== rawKey) check = true;
-    if (check && Object.prototype.hasOwnProperty.call(out, key)) {
-      tally.droppedFields++;
+    if (check && hasOwn(out, key)) {
+      mergeOrDrop(out[key], value, depth, budget, tally);
       continue;
     }
     budget.left--;
     out[key] = sanitiseValue(value, depth, budget, tally);
   }
+}
+
+/** Longest dotted name read as a path; longer ones are flattened (a path costs a split). */
+const MAX_PATH_KEY_LENGTH = 1024;
+
+function hasOwn(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** A second value for a name already filled: two objects merge (the first's keys win), else the second is dropped. */
+function mergeOrDrop(existing: unknown, value: unknown, depth: number, budget: Budget, tally: LimitTally): void {
+  if (isPlainObject(existing) && isPlainObject(value) && depth < LIMITS.maxDepth) sanitiseInto(existing, value, depth + 1, budget, tally, true, undefined);
+  else tally.droppedFields++;
+}
+
+/**
+ * Store `value` at the path `rawKey` (`a.b.c`) below `out`, creating or entering objects.
+ * False when the name cannot be a path here (an empty segment, no depth left, or a segment
+ * holding a plain value): the caller then stores it under its flat name.
+ */
+function placePath(out: Record<string, unknown>, rawKey: string, value: unknown, depth: number, budget: Budget, tally: LimitTally): boolean {
+  let segments = rawKey.split('.');
+  for (const segment of segments) if (segment === '') return false;
+  // Objects a path may create here without going past maxDepth; the rest stays one name.
+  const room = LIMITS.maxDepth - depth;
+  if (room <= 0) return false;
+  if (segments.length - 1 > room) segments = [...segments.slice(0, room), segments.slice(room).join('_')];
+  // Find where the path leaves existing objects, before creating anything.
+  let target = out;
+  let i = 0;
+  const names = segments.map((segment) => sanitiseKey(segment, tally));
+  for (; i < names.length - 1; i++) {
+    if (!hasOwn(target, names[i])) break;
+    const next = target[names[i]];
+    if (!isPlainObject(next)) return false;
+    target = next;
+  }
+  for (; i < names.length - 1; i++) {
+    if (budget.left <= 0) {
+      tally.droppedFields++;
+      return true;
+    }
+    budget.left--;
+    const created: Record<string, unknown> = {};
+    target[names[i]] = created;
+    target = created;
+  }
+  const leaf = names[names.length - 1];
+  const leafDepth = depth + names.length - 1;
+  if (hasOwn(target, leaf)) {
+    mergeOrDrop(target[leaf], value, leafDepth, budget, tally);
+    return true;
+  }
+  if (budget.left <= 0) {
+    tally.droppedFields++;
+    return true;
+  }
+  budget.left--;
+  target[leaf] = sanitiseValue(value, leafDepth, budget, tally);
+  return true;
 }
 
 function sanitiseValue(value: unknown, depth: number, budget: Budget, tally: LimitTally): unknown {

@@ -10,6 +10,7 @@ import {
   DEFAULT_APP, DEFAULT_HOST, LIMITS, eventId, normaliseTimestamp, parseTimestamp, truncateUtf8,
   type LogEvent, type RawBatch, type RawLine,
 } from '@millrace/log-schema';
+import { withoutPaths } from '@millrace/field-aliases';
 import { trimNewlines } from './formats/reserved';
 import { detectLevelWord, levelFromValue } from './levels';
 import { newLimitTally, sanitiseFields, type LeafHooks, type LimitTally } from './limits';
@@ -18,7 +19,7 @@ import { compileRedaction, redactNumber, redactText, type CompiledRedaction, typ
 import { parseLine } from './registry';
 import { DEFAULT_RULE_BUDGET_MS, type CompiledRule } from './rules/rules';
 import { parseTimeValue } from './time';
-import type { FormatName, Parsed } from './types';
+import type { FormatName, KeyRef, Parsed } from './types';
 import { setOwn } from './util';
 
 export interface ParseOptions {
@@ -255,11 +256,23 @@ function withoutKeys(fields: Record<string, unknown>, skip: Array<string | undef
   return out;
 }
 
+function use(skip: Array<string | undefined>, nested: (readonly string[])[], ref: KeyRef | undefined): void {
+  if (ref === undefined) return;
+  if (typeof ref === 'string') skip.push(ref);
+  else nested.push(ref);
+}
+
 function finishEvent(ev: Pending, batch: RawBatch, stats: ParseStats): { event: LogEvent; parts: FieldParts } {
   const { raw, parsed: p } = ev;
   const receivedAt = batch.receivedAt;
   const keys = p.keys;
-  const skip: Array<string | undefined> = keys ? [keys.message, keys.tags] : [];
+  // Fields a slot used: top-level keys are skipped while sanitising, nested paths removed.
+  const skip: Array<string | undefined> = [];
+  const nested: (readonly string[])[] = [];
+  if (keys) {
+    use(skip, nested, keys.message);
+    use(skip, nested, keys.tags);
+  }
 
   // time: the line's ts, else the content's, else arrival; an unusable/absurd one is kept
   let ts: number | undefined;
@@ -274,12 +287,12 @@ function finishEvent(ev: Pending, batch: RawBatch, stats: ParseStats): { event: 
     const norm = normaliseTimestamp(p.tsMs, receivedAt);
     if (norm.original === undefined) ts = norm.ts;
     else original ??= p.tsRaw ?? p.tsMs;
-    skip.push(keys?.ts);
+    use(skip, nested, keys?.ts);
   }
   if (keys) {
-    if (ev.levelFromContent) skip.push(keys.level);
-    if (ev.appFromContent) skip.push(keys.app);
-    if (ev.hostFromContent) skip.push(keys.host);
+    if (ev.levelFromContent) use(skip, nested, keys.level);
+    if (ev.appFromContent) use(skip, nested, keys.app);
+    if (ev.hostFromContent) use(skip, nested, keys.host);
   }
   let extra: Record<string, unknown> | undefined;
   if (original !== undefined) {
@@ -306,7 +319,7 @@ function finishEvent(ev: Pending, batch: RawBatch, stats: ParseStats): { event: 
   };
   if (level !== undefined) event.level = level;
   if (raw.noIndex !== undefined) event.noIndex = raw.noIndex;
-  return { event, parts: { fields: p.fields, skip, meta: raw.meta, extra } };
+  return { event, parts: { fields: nested.length > 0 ? withoutPaths(p.fields, nested) : p.fields, skip, meta: raw.meta, extra } };
 }
 
 function mergeTags(lineTags: string[] | undefined, contentTags: string[] | undefined): string[] {

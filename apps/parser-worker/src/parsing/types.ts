@@ -27,8 +27,11 @@ export interface Parsed {
    * and tags keys out of the event's fields, and a ts/level/app/host key only when its value
    * is the one used (the line's own ts/level/app/host win), so nothing is lost.
    */
-  keys?: { message?: string; tags?: string; ts?: string; level?: string; app?: string; host?: string };
+  keys?: { message?: KeyRef; tags?: KeyRef; ts?: KeyRef; level?: KeyRef; app?: KeyRef; host?: KeyRef };
 }
+
+/** A field of a structured line: a top-level key, or the keys of a nested path (`['log', 'level']`). */
+export type KeyRef = string | readonly string[];
 
 export interface ParseContext {
   receivedAt: number;

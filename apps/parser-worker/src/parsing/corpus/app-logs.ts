@@ -165,6 +165,6 @@ export const APP_LOGS: CorpusCase[] = [
     name: 'plain: line with app/host/tags/meta from the shipper',
     line: { line: 'cache flushed', app: 'edge', host: 'edge-9', tags: ['prod'], meta: { 'k8s.pod': 'edge-9-abc', _ver: 2 } },
     format: 'plain',
-    expect: { message: 'cache flushed', level: null, app: 'edge', host: 'edge-9', tags: ['prod'], fields: { k8s_pod: 'edge-9-abc', ver: 2 } },
+    expect: { message: 'cache flushed', level: null, app: 'edge', host: 'edge-9', tags: ['prod'], fields: { k8s: { pod: 'edge-9-abc' }, ver: 2 } },
   },
 ];

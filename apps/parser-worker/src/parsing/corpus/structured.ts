@@ -99,12 +99,12 @@ export const STRUCTURED: CorpusCase[] = [
     },
   },
   {
-    name: 'json: dotted and underscored keys are sanitised, tags consumed',
+    name: 'json: dotted keys are paths, underscored keys sanitised, tags consumed',
     line: '{"msg":"login","user.id":"u-1","_internal":1,"@version":"1","tags":["auth","web"]}',
     format: 'json',
     expect: {
       message: 'login', level: null, tags: ['auth', 'web'],
-      fields: { user_id: 'u-1', internal: 1, version: '1' },
+      fields: { user: { id: 'u-1' }, internal: 1, version: '1' },
     },
   },
   {

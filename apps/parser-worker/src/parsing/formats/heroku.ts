@@ -32,6 +32,11 @@ export function refineHeroku(parsed: Parsed): Parsed {
       }
     }
   }
+  // service= is the router's service time, not an app name.
+  if (parsed.keys?.app === 'service') {
+    parsed.keys.app = undefined;
+    parsed.app = undefined;
+  }
   // logfmt's generic pass took host= as the event host; for the router it is the HTTP Host.
   if (parsed.keys?.host === 'host') {
     parsed.keys.host = undefined;

@@ -9,80 +9,61 @@
  * For each role the first key of its list holding a usable value wins. One pass over the
  * object's keys with a map lookup each, rather than probing ~27 names per line.
  */
-import { LIMITS } from '@millrace/log-schema';
+import { aliasQuery, withCanonicalFields, type AliasHit, type Role } from '@millrace/field-aliases';
 import { levelFromValue } from '../levels';
 import { parseTimeValue } from '../time';
-import type { Parsed } from '../types';
+import type { KeyRef, Parsed } from '../types';
 
-export const MESSAGE_KEYS = ['message', 'msg', 'log', 'text', '@message', 'short_message', 'event'];
-export const TS_KEYS = ['timestamp', '@timestamp', 'time', 'ts', 't', 'date', 'datetime'];
-export const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log_level', 'levelname'];
-export const APP_KEYS = ['app', 'application', 'app_name', 'appname'];
-export const HOST_KEYS = ['host', 'hostname', 'host_name'];
+const WITH_MESSAGE: readonly Role[] = ['message', 'timestamp', 'level', 'app', 'host', 'tags'];
+const WITHOUT_MESSAGE: readonly Role[] = ['timestamp', 'level', 'app', 'host', 'tags'];
+/** Roles whose value goes as it is into the slot of the same name. */
+const SLOTS = ['level', 'app', 'host', 'tags'] as const;
 
-const MESSAGE = 0;
-const TS = 1;
-const LEVEL = 2;
-const APP = 3;
-const HOST = 4;
-const TAGS = 5;
+// The queries are compiled once; the time of the line being read reaches the callback here
+// (parsing is synchronous, one line at a time).
+let receivedAtNow = 0;
+/** The time of the winning candidate: the last one accepted (candidates only ever improve). */
+let acceptedTsMs: number | undefined;
+const queryOptions = {
+  acceptTimestamp: (value: string | number): boolean => (acceptedTsMs = parseTimeValue(value, receivedAtNow)) !== undefined,
+  levelOf: levelFromValue,
+};
+const WITH_MESSAGE_QUERY = aliasQuery({ ...queryOptions, roles: WITH_MESSAGE });
+const WITHOUT_MESSAGE_QUERY = aliasQuery({ ...queryOptions, roles: WITHOUT_MESSAGE });
 
-/** key -> [role, rank within the role's list] */
-const ROLES = new Map<string, [number, number]>();
-[MESSAGE_KEYS, TS_KEYS, LEVEL_KEYS, APP_KEYS, HOST_KEYS, ['tags']].forEach((keys, role) => {
-  keys.forEach((key, rank) => ROLES.set(key, [role, rank]));
-});
-
-function isName(v: unknown): v is string {
-  return typeof v === 'string' && v !== '' && v.length <= LIMITS.maxNameLength;
+/** Where a used value is, for the pipeline to leave it out: a top-level key, or a nested path. Kept fields have none. */
+function keyRef(hit: AliasHit): KeyRef | undefined {
+  if (hit.keep) return undefined;
+  return hit.path.length === 1 ? hit.path[0] : hit.path;
 }
 
-/** Fill `parsed` (message, tsMs, level, app, host, tags, keys) from `fields`. */
+/**
+ * Fill `parsed` (message, tsMs, level, app, host, tags, keys) from `fields` by the field-alias
+ * table (`@millrace/field-aliases`, shared with the gateway), and move trace context and
+ * Kubernetes metadata to their canonical names in `parsed.fields`.
+ */
 export function consumeReserved(parsed: Parsed, fields: Record<string, unknown>, receivedAt: number, takeMessage: boolean): void {
-  const rank = [99, 99, 99, 99, 99, 99];
+  receivedAtNow = receivedAt;
+  acceptedTsMs = undefined;
+  const aliases = (takeMessage ? WITH_MESSAGE_QUERY : WITHOUT_MESSAGE_QUERY).resolve(fields);
   const keys: NonNullable<Parsed['keys']> = {};
-  for (const key of Object.keys(fields)) {
-    const role = ROLES.get(key);
-    if (role === undefined || role[1] >= rank[role[0]]) continue;
-    const v = fields[key];
-    switch (role[0]) {
-      case MESSAGE:
-        if (!takeMessage || typeof v !== 'string') continue;
-        parsed.message = trimNewlines(v);
-        keys.message = key;
-        break;
-      case TS: {
-        const ms = v === null || v === undefined ? undefined : parseTimeValue(v, receivedAt);
-        if (ms === undefined) continue;
-        parsed.tsMs = ms;
-        parsed.tsRaw = v;
-        keys.ts = key;
-        break;
-      }
-      case LEVEL:
-        if (!((typeof v === 'string' && v !== '') || typeof v === 'number') || levelFromValue(v) === undefined) continue;
-        parsed.level = v;
-        keys.level = key;
-        break;
-      case APP:
-        if (!isName(v)) continue;
-        parsed.app = v;
-        keys.app = key;
-        break;
-      case HOST:
-        if (!isName(v)) continue;
-        parsed.host = v;
-        keys.host = key;
-        break;
-      case TAGS:
-        if (!Array.isArray(v) || v.length === 0 || !v.every((t) => typeof t === 'string')) continue;
-        parsed.tags = v as string[];
-        keys.tags = key;
-        break;
-    }
-    rank[role[0]] = role[1];
+  if (aliases.message !== undefined) {
+    parsed.message = trimNewlines(aliases.message.value);
+    keys.message = keyRef(aliases.message);
+  }
+  if (aliases.timestamp !== undefined) {
+    parsed.tsMs = acceptedTsMs;
+    parsed.tsRaw = aliases.timestamp.raw;
+    keys.ts = keyRef(aliases.timestamp);
+  }
+  for (const role of SLOTS) {
+    const hit = aliases[role];
+    if (hit === undefined) continue;
+    (parsed as Pick<Parsed, typeof role>)[role] = hit.value as never;
+    keys[role] = keyRef(hit);
   }
   parsed.keys = keys;
+  if (aliases.canonical !== undefined) parsed.fields = withCanonicalFields(parsed.fields, aliases.canonical);
 }
 
 /** Drop trailing CR/LF (Docker's json-file `log` values end with "\n"). */
