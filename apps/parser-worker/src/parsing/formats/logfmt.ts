@@ -7,10 +7,15 @@
  *   escapes), 'single-quoted', or runs to the next white space. Tokens are separated by
  *   white space.
  * - logfmt: the first token is a pair, there are at least 2 pairs, and pairs are at least
- *   half of all tokens. Message = `msg`/`message`/... value followed by any bare words;
- *   without such a key, the whole line.
+ *   half of all tokens; or the line is a single pair and nothing else (`status=200`).
+ *   Message = `msg`/`message`/... value followed by any bare words; without such a key, the
+ *   whole line.
  * - kv (any other text, and the message part of text formats): at least 2 pairs anywhere
- *   -> they become fields, the message stays the whole text. A single `a=b` is ignored.
+ *   -> they become fields, the message stays the whole text. One pair counts only when it is
+ *   unambiguous: it ends the line (`connection closed reason=timeout`), its key has at least
+ *   two characters, its value is quoted or does not end like a sentence (`.`, `?`, `!`, `:`),
+ *   and no other word has an `=` in it. So prose keeps its words: `a=b is wrong`,
+ *   `if x=1 then`, `the sum is x=3`, `2+2=4 so total=4.` give no field.
  * Values: unquoted integers/decimals become numbers (not ones with leading zeros or too many
  * digits to be exact), true/false become booleans, everything else (and anything quoted)
  * stays a string.
@@ -26,6 +31,14 @@ export interface KvScan {
   firstIsPair: boolean;
   /** Bare words (non-pair tokens) in order. */
   bare: string[];
+  /** The last token is a pair. */
+  lastIsPair: boolean;
+  /** Tokens that contain `=` without being a pair (`2+2=4`, `==>`). */
+  otherEquals: number;
+  /** Key of the last pair, and whether its value was quoted and how its unquoted text ends. */
+  lastKey: string;
+  lastQuoted: boolean;
+  lastEnd: number;
 }
 
 function isKeyStart(c: number): boolean {
@@ -45,6 +58,11 @@ export function scanPairs(s: string, trimPunctuation: boolean, collectBare: bool
   let pairs = 0;
   let tokens = 0;
   let firstIsPair = false;
+  let lastIsPair = false;
+  let otherEquals = 0;
+  let lastKey = '';
+  let lastQuoted = false;
+  let lastEnd = 0;
   const n = s.length;
   let i = 0;
   while (i < n) {
@@ -85,12 +103,15 @@ export function scanPairs(s: string, trimPunctuation: boolean, collectBare: bool
           if (closed) {
             value = out + s.slice(segStart, m);
             j = m + 1;
+            lastQuoted = true;
           } else {
             // unterminated quote: take the rest of the token literally
             let e = j;
             while (e < n && !isSpace(s.charCodeAt(e))) e++;
             value = s.slice(j, e);
             j = e;
+            lastQuoted = false;
+            lastEnd = e > k + 1 ? s.charCodeAt(e - 1) : 0;
           }
         } else {
           let e = j;
@@ -102,19 +123,29 @@ export function scanPairs(s: string, trimPunctuation: boolean, collectBare: bool
           }
           value = typeValue(raw);
           j = e;
+          lastQuoted = false;
+          lastEnd = e > k + 1 ? s.charCodeAt(e - 1) : 0;
         }
         if (!Object.prototype.hasOwnProperty.call(fields, key)) setOwn(fields, key, value);
         pairs++;
         if (tokens === 1) firstIsPair = true;
+        lastIsPair = true;
+        lastKey = key;
         i = j;
       }
     }
     if (!isPair) {
-      while (i < n && !isSpace(s.charCodeAt(i))) i++;
+      let equals = false;
+      while (i < n && !isSpace(s.charCodeAt(i))) {
+        if (s.charCodeAt(i) === 61) equals = true;
+        i++;
+      }
+      if (equals) otherEquals++;
+      lastIsPair = false;
       if (collectBare) bare.push(s.slice(start, i));
     }
   }
-  return { fields, pairs, tokens, firstIsPair, bare };
+  return { fields, pairs, tokens, firstIsPair, bare, lastIsPair, otherEquals, lastKey, lastQuoted, lastEnd };
 }
 
 /** Unquoted value -> number / boolean / string. */
@@ -152,7 +183,8 @@ function isDigitCode(c: number): boolean {
 /** The whole line as logfmt, when it qualifies (see the rule above). */
 export function parseLogfmt(text: string, ctx: ParseContext): Parsed | undefined {
   const scan = scanPairs(text, false, true);
-  if (!scan.firstIsPair || scan.pairs < 2 || scan.pairs * 2 < scan.tokens) return undefined;
+  const single = scan.pairs === 1 && scan.tokens === 1 && unambiguousSingle(scan);
+  if (!scan.firstIsPair || (!single && (scan.pairs < 2 || scan.pairs * 2 < scan.tokens))) return undefined;
   const parsed: Parsed = { format: 'logfmt', message: text, fields: scan.fields };
   const before = parsed.message;
   consumeReserved(parsed, scan.fields, ctx.receivedAt, true);
@@ -161,10 +193,23 @@ export function parseLogfmt(text: string, ctx: ParseContext): Parsed | undefined
 }
 
 /**
- * key=value pairs inside free text: returns the fields when there are at least two pairs.
- * Callers check `text.indexOf('=')` first so lines without '=' cost nothing.
+ * key=value pairs inside free text: returns the fields when there are at least `minPairs`
+ * pairs (default two), or one unambiguous pair (see the rule above). Callers check `text.indexOf('=')` first so lines
+ * without '=' cost nothing.
  */
 export function extractPairs(text: string, minPairs = 2): Record<string, unknown> | undefined {
   const scan = scanPairs(text, true, false);
-  return scan.pairs >= minPairs ? scan.fields : undefined;
+  if (scan.pairs >= minPairs) return scan.fields;
+  return scan.pairs === 1 && unambiguousSingle(scan) ? scan.fields : undefined;
+}
+
+/** `.`, `?`, `!`, `:` and `=`: a value ending so is more likely a sentence or an equation. */
+function endsLikeProse(c: number): boolean {
+  return c === 46 || c === 63 || c === 33 || c === 58 || c === 61 || c === 0;
+}
+
+function unambiguousSingle(scan: KvScan): boolean {
+  if (!scan.lastIsPair || scan.otherEquals > 0) return false;
+  if (scan.tokens === 1) return !endsLikeProse(scan.lastEnd) || scan.lastQuoted;
+  return scan.lastKey.length >= 2 && (scan.lastQuoted || !endsLikeProse(scan.lastEnd));
 }
