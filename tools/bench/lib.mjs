@@ -5,7 +5,16 @@ import os from 'node:os';
 export function parseBenchArgs(argv) {
   const onlyArg = argv.find((a, i) => argv[i - 1] === '--only') ?? argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const sections = onlyArg ? onlyArg.split(',').map((s) => s.trim()).filter(Boolean) : null;
-  return { quick: argv.includes('--quick'), sections, only: (section) => !sections || sections.includes(section) };
+  const valueOf = (name) => argv.find((a, i) => argv[i - 1] === name) ?? argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  const lines = valueOf('--lines');
+  if (lines !== undefined && !(Number(lines) > 0)) throw new Error(`--lines takes a positive number, not ${lines}`);
+  return {
+    quick: argv.includes('--quick'),
+    sections,
+    only: (section) => !sections || sections.includes(section),
+    corpus: valueOf('--corpus') ?? 'mixed',
+    lines: lines === undefined ? undefined : Number(lines),
+  };
 }
 
 /** The p-th percentile (nearest rank) of an ascending array; NaN when empty. */

@@ -5,11 +5,12 @@ import { createRequire } from 'node:module';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, DiscardPolicy, StorageType } from '@nats-io/jetstream';
 import { fmt, mib, percentile, runBounded, sampleLine } from './lib.mjs';
+import { ndjsonBody } from './corpus.mjs';
+import { formatCpu, meter } from './procstat.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('@opensearch-project/opensearch');
 const { newBatchId } = require('../../libs/log-schema/dist/index.js');
-const { eventIndexName, toDocument } = require('../../libs/search-index/dist/index.js');
 
 const LINES_PER_REQUEST = 1000;
 
@@ -67,57 +68,136 @@ export async function gatewayVersusRaw({ urls, keys, stack, requests, concurrenc
   };
 }
 
-async function countTenant(os, tenant, app) {
-  const { body } = await os.count({ index: 'millrace-events-*', routing: tenant, body: { query: { bool: { filter: [{ term: { tenant } }, ...(app ? [{ term: { app } }] : [])] } } } });
+async function count(os, index, tenant) {
+  const query = tenant ? { bool: { filter: [{ term: { tenant } }] } } : { match_all: {} };
+  const { body } = await os.count({ index, ...(tenant ? { routing: tenant } : {}), body: { query } });
   return body.count;
 }
 
-/** Lines/s from ingest to searchable, beside raw `_bulk` of the same documents. */
-export async function endToEndVersusBulk({ urls, keys, tenant, stack, requests, concurrency }) {
-  const os = new Client({ node: stack.OPENSEARCH_URL });
-  const marker = `e2e${Date.now()}`;
-  const before = await countTenant(os, tenant);
-  const total = requests * LINES_PER_REQUEST;
-  const started = performance.now();
-  await runBounded(requests, concurrency, async (i) => {
-    const res = await fetch(`${urls.ingest}/logs/ingest`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${keys.ingest}`, 'content-type': 'application/json' },
-      body: requestBody(i, marker),
-    });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`gateway answered ${res.status}`);
-  });
-  const deadline = Date.now() + 300_000;
-  while ((await countTenant(os, tenant)) - before < total) {
-    if (Date.now() > deadline) throw new Error('events did not all become searchable within 5 minutes');
-    await new Promise((r) => setTimeout(r, 100));
+/** Poll until `index` holds `n` documents (of `tenant`), as searches would see them. */
+async function waitVisible(os, index, tenant, n, timeoutMs = 600_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = await count(os, index, tenant);
+    if (seen >= n) return seen;
+    if (Date.now() > deadline) throw new Error(`only ${seen} of ${n} documents visible in ${index} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
   }
-  const e2eSeconds = (performance.now() - started) / 1000;
+}
 
-  // Raw _bulk of the same documents (same mapping, routing and ids scheme) into the same cluster.
-  const rawTenant = `bulkraw${Date.now().toString(36)}`;
+/** Every document of a tenant as the indexer wrote it: index, id, routing and source. */
+async function documentsOf(os, tenant) {
+  const docs = [];
+  let { body } = await os.search({ index: 'millrace-events-*', routing: tenant, scroll: '2m', size: 5000, body: { query: { bool: { filter: [{ term: { tenant } }] } }, sort: ['_doc'] } });
+  while (body.hits.hits.length > 0) {
+    for (const hit of body.hits.hits) docs.push({ id: hit._id, routing: hit._routing, source: hit._source });
+    ({ body } = await os.scroll({ scroll_id: body._scroll_id, scroll: '2m' }));
+  }
+  await os.clearScroll({ scroll_id: body._scroll_id }).catch(() => undefined);
+  return docs;
+}
+
+/**
+ * Ingest → searchable against raw `_bulk` of the same documents, measured fairly:
+ * - the pipeline gets `requests` NDJSON requests of `linesPerRequest` lines of the corpus,
+ *   `concurrency` in flight, bodies built before the clock starts; its clock stops when the
+ *   tenant's count reaches N;
+ * - after the pipeline has settled, the raw side sends exactly the documents the indexer wrote
+ *   (read back from OpenSearch) into a fresh index with the events template, in bulks of the
+ *   same size with the same concurrency, bodies built before its clock; it stops when that
+ *   index's count reaches N (the same visibility: no forced refresh on either side). The raw
+ *   index is deleted afterwards.
+ * - both phases report every process' CPU seconds (from /proc).
+ */
+export async function pipelineVersusBulk({ urls, keys, tenant, stack, pids, corpus = 'mixed', requests, concurrency = 8, linesPerRequest = 1000, elu }) {
+  const os = new Client({ node: stack.OPENSEARCH_URL });
+  const marker = `pv${Date.now().toString(36)}`;
+  const total = requests * linesPerRequest;
   const now = Date.now();
-  const docsPerRequest = Array.from({ length: requests }, (_, r) => {
-    const batchId = newBatchId();
-    const body = [];
-    for (let i = 0; i < LINES_PER_REQUEST; i++) {
-      const n = r * LINES_PER_REQUEST + i;
-      const parsed = JSON.parse(sampleLine(n, marker));
-      const event = { id: `${batchId}-${i}`, tenant: rawTenant, ts: now, receivedAt: now, app: `bench-app-${n % 7}`, host: 'bench', level: parsed.level, message: parsed.msg, tags: [], fields: { status: parsed.status, latency_ms: parsed.latency_ms, trace: parsed.trace }, source: 'http-json' };
-      body.push({ index: { _index: eventIndexName('r30', now), _id: event.id, routing: rawTenant } }, toDocument(event));
+  const bodies = Array.from({ length: requests }, (_, r) => ndjsonBody(corpus, r * linesPerRequest, linesPerRequest, now - (requests - r) * 10, marker));
+  const bodyBytes = bodies.reduce((s, b) => s + Buffer.byteLength(b), 0);
+
+  const eluBefore = elu ? await elu() : undefined;
+  const pipelineMeter = meter(pids);
+  let refused = 0;
+  await runBounded(requests, concurrency, async (i) => {
+    for (;;) {
+      const res = await fetch(`${urls.ingest}/v1/ingest?app=bench-${i % 7}&host=bench-host-${i % 3}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.ingest}`, 'content-type': 'application/x-ndjson', 'idempotency-key': `${marker}-${i}` },
+        body: bodies[i],
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+      if (res.status !== 429 && res.status !== 503) throw new Error(`gateway answered ${res.status}`);
+      refused++;
+      await new Promise((r) => setTimeout(r, 200));
     }
-    return body;
   });
-  const bulkStarted = performance.now();
-  await runBounded(requests, 4, async (i) => {
-    const { body } = await os.bulk({ body: docsPerRequest[i] });
+  const acceptedAt = pipelineMeter.stop().seconds;
+  await waitVisible(os, 'millrace-events-*', tenant, total);
+  const pipeline = pipelineMeter.stop();
+  const eluAfter = elu ? await elu() : undefined;
+
+  await waitForDrain(stack);
+  await new Promise((r) => setTimeout(r, 2000));
+
+  // The raw side: the very documents the indexer wrote, into a fresh index of the same template.
+  const docs = await documentsOf(os, tenant);
+  if (docs.length !== total) throw new Error(`read back ${docs.length} documents, expected ${total}`);
+  const rawIndex = `millrace-events-benchraw-${Date.now().toString(36)}`;
+  const bulkBodies = [];
+  for (let i = 0; i < docs.length; i += linesPerRequest) {
+    let body = '';
+    for (const d of docs.slice(i, i + linesPerRequest)) body += `${JSON.stringify({ index: { _index: rawIndex, _id: d.id, routing: d.routing } })}\n${JSON.stringify(d.source)}\n`;
+    bulkBodies.push(body);
+  }
+  await os.indices.create({ index: rawIndex });
+  const rawMeter = meter({ opensearch: pids.opensearch, bench: pids.bench });
+  await runBounded(bulkBodies.length, concurrency, async (i) => {
+    const { body } = await os.transport.request({ method: 'POST', path: '/_bulk', body: bulkBodies[i], headers: { 'content-type': 'application/x-ndjson' } });
     if (body.errors) throw new Error('raw bulk had item errors');
   });
-  await os.indices.refresh({ index: eventIndexName('r30', now) });
-  const bulkSeconds = (performance.now() - bulkStarted) / 1000;
+  await waitVisible(os, rawIndex, undefined, total);
+  const raw = rawMeter.stop();
+  const rawBytes = bulkBodies.reduce((s, b) => s + Buffer.byteLength(b), 0);
+  await os.indices.delete({ index: rawIndex });
   await os.close();
-  return { e2e: { linesPerSec: total / e2eSeconds }, bulk: { linesPerSec: total / bulkSeconds } };
+
+  return {
+    corpus, lines: total, requests, concurrency, linesPerRequest, bodyBytes, refused,
+    pipeline: { ...pipeline, linesPerSec: total / pipeline.seconds, acceptedSeconds: acceptedAt },
+    raw: { ...raw, linesPerSec: total / raw.seconds, bytes: rawBytes },
+    elu: eluBefore && eluAfter ? diffElu(eluBefore, eluAfter) : undefined,
+  };
+}
+
+function diffElu(before, after) {
+  const out = {};
+  for (const [name, a] of Object.entries(after)) {
+    const b = before[name];
+    if (!a || !b) continue;
+    const active = a.active - b.active;
+    const idle = a.idle - b.idle;
+    out[name] = active + idle > 0 ? active / (active + idle) : 0;
+  }
+  return out;
+}
+
+const NODE_PIPELINE = ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer'];
+
+export function reportPipeline(r, print) {
+  const per = (s) => (s * 1e6) / r.lines;
+  const node = NODE_PIPELINE.reduce((s, name) => s + (r.pipeline.cpu[name] ?? 0), 0);
+  print(`ingest → searchable, ${r.corpus} corpus: ${fmt(r.lines)} lines (${fmt(mib(r.bodyBytes), 1)} MiB), ${r.linesPerRequest} lines/request, ${r.concurrency} in flight`);
+  print(`  pipeline: ${fmt(r.pipeline.linesPerSec)} lines/s (${fmt(r.pipeline.seconds, 1)} s; all accepted after ${fmt(r.pipeline.acceptedSeconds, 1)} s${r.refused ? `, ${r.refused} requests retried after 429/503` : ''})`);
+  print(`  raw _bulk of the same documents, same batch size and concurrency, fresh index: ${fmt(r.raw.linesPerSec)} lines/s (${fmt(r.raw.seconds, 1)} s)`);
+  print(`  ratio pipeline / raw _bulk: ${fmt(r.pipeline.linesPerSec / r.raw.linesPerSec, 2)}`);
+  print(`  CPU, pipeline phase: ${formatCpu(r.pipeline.cpu)}`);
+  print(`  CPU, raw phase: ${formatCpu(r.raw.cpu)}`);
+  print(`  Node pipeline services (gateway, router, parser, indexer): ${fmt(node, 2)} CPU-s = ${fmt(per(node), 1)} µs/line (${NODE_PIPELINE.map((n) => `${n} ${fmt(per(r.pipeline.cpu[n] ?? 0), 1)}`).join(', ')})`);
+  print(`  OpenSearch CPU: pipeline ${fmt(r.pipeline.cpu.opensearch, 2)} s vs raw ${fmt(r.raw.cpu.opensearch, 2)} s (ratio ${fmt(r.pipeline.cpu.opensearch / r.raw.cpu.opensearch, 2)}); ${fmt(r.lines / r.raw.cpu.opensearch)} documents per OpenSearch CPU-second raw`);
+  if (r.elu) print(`  event-loop utilisation during the pipeline phase: ${Object.entries(r.elu).map(([n, v]) => `${n} ${fmt(v * 100)}%`).join(', ')}`);
 }
 
 /** p50/p99 from the gateway's 2xx to the line being returned by the search API. */
@@ -159,13 +239,10 @@ export async function ingestToSearchLatency({ urls, keys, samples, intervalMs })
 }
 
 export function report(results, print) {
-  const { gw, e2e, lat } = results;
+  const { gw, lat } = results;
   print(`gateway (HTTP JSON, ${LINES_PER_REQUEST} lines/request): ${fmt(gw.gateway.linesPerSec)} lines/s, ${fmt(gw.gateway.mibPerSec, 1)} MiB/s answered 2xx (${gw.gateway.failed} failed)`);
   print(`raw JetStream publish of the same batches:     ${fmt(gw.raw.linesPerSec)} lines/s, ${fmt(gw.raw.mibPerSec, 1)} MiB/s`);
   print(`  ratio gateway / raw publish: ${fmt(gw.gateway.linesPerSec / gw.raw.linesPerSec, 2)}`);
-  print(`ingest → searchable: ${fmt(e2e.e2e.linesPerSec)} lines/s`);
-  print(`raw _bulk of the same documents: ${fmt(e2e.bulk.linesPerSec)} lines/s`);
-  print(`  ratio pipeline / raw bulk: ${fmt(e2e.e2e.linesPerSec / e2e.bulk.linesPerSec, 2)}`);
   print(`ingest → searchable latency: p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms (${lat.seen}/${lat.sent} samples)`);
 }
 

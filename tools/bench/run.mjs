@@ -3,6 +3,8 @@
 // every benchmark, measured in this one run on this machine.
 //   --quick            smaller runs
 //   --only a,b         only these sections: pipeline, ingest, search, tail (others add theirs below)
+//   --corpus mixed|json  the pipeline's corpus (default mixed: 40% nested JSON, 30% nginx, 20% logfmt, 10% text)
+//   --lines N          lines for the ingest → searchable benchmark (default 100,000)
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -11,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { readEnv } from '../stack/stack-lib.mjs';
 import { machine, parseBenchArgs } from './lib.mjs';
 import { exportRate, reportSearch, searchLatencies, seedEvents } from './search.mjs';
-import { endToEndVersusBulk, gatewayVersusRaw, ingestToSearchLatency, report, waitForDrain } from './pipeline.mjs';
+import { gatewayVersusRaw, ingestToSearchLatency, pipelineVersusBulk, report, reportPipeline, waitForDrain } from './pipeline.mjs';
+import { pidOnPort } from './procstat.mjs';
 import { alertBenchmarks, reportAlerts } from './alerts.mjs';
 import { archiveBenchmarks, reportArchive } from './archive.mjs';
 import { ingestProtocols, reportIngest } from './ingest.mjs';
@@ -22,11 +25,36 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const services = require('../platform/services.cjs');
 const print = (line) => process.stdout.write(`${line}\n`);
 
-const { quick, only } = parseBenchArgs(process.argv.slice(2));
+const { quick, only, corpus, lines } = parseBenchArgs(process.argv.slice(2));
 execFileSync(process.execPath, [path.join(ROOT, 'tools', 'platform', 'cli.mjs'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const stack = readEnv('dev');
 const urls = services.urls('dev');
 const results = { at: new Date().toISOString(), machine: machine() };
+
+/** Every process whose CPU a figure should carry: the services, NATS, OpenSearch, this benchmark. */
+function processes() {
+  const pids = Object.fromEntries(services.SERVICES.map((s) => [s, services.runningPid('dev', s)]).filter(([, pid]) => pid));
+  pids.nats = pidOnPort(new URL(stack.NATS_URL).port);
+  pids.opensearch = pidOnPort(new URL(stack.OPENSEARCH_URL).port);
+  pids.bench = process.pid;
+  return pids;
+}
+
+/** Each Node service's cumulative event-loop active and idle seconds, from its /metrics. */
+async function eventLoops() {
+  const out = {};
+  await Promise.all(services.SERVICES.map(async (s) => {
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${services.portOf('dev', s)}/metrics`)).text();
+      const active = /^millrace_event_loop_active_seconds (\S+)/m.exec(text);
+      const idle = /^millrace_event_loop_idle_seconds (\S+)/m.exec(text);
+      if (active && idle) out[s] = { active: Number(active[1]), idle: Number(idle[1]) };
+    } catch {
+      /* a service without the metric is left out */
+    }
+  }));
+  return out;
+}
 
 print(`# Millrace benchmarks — ${results.at}`);
 print(`machine: ${results.machine}`);
@@ -42,11 +70,16 @@ if (only('pipeline')) {
   for (const w of WORKERS) services.startService('dev', w, stack);
   for (const w of WORKERS) await services.waitReady('dev', w);
   await waitForDrain(stack);
-  const e2e = await endToEndVersusBulk({ urls, keys, tenant: org.org, stack, requests: quick ? 50 : 200, concurrency: 8 });
+  const pipeOrg = services.createOrg(stack, `benchpipe${Date.now().toString(36)}`);
+  const pipeline = await pipelineVersusBulk({
+    urls, keys: { ingest: pipeOrg.ingestKey }, tenant: pipeOrg.org, stack, pids: processes(), corpus,
+    requests: Math.round((lines ?? (quick ? 20_000 : 100_000)) / 1000), concurrency: 8, linesPerRequest: 1000, elu: eventLoops,
+  });
   await waitForDrain(stack);
   const lat = await ingestToSearchLatency({ urls, keys, samples: quick ? 30 : 100, intervalMs: 100 });
-  report({ gw, e2e, lat }, print);
-  Object.assign(results, { gw, e2e, lat });
+  report({ gw, lat }, print);
+  reportPipeline(pipeline, print);
+  Object.assign(results, { gw, pipeline, lat });
 }
 
 if (only('ingest')) {

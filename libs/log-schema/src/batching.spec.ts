@@ -54,5 +54,15 @@ describe('decodeRawBatch', () => {
     expect(() => decodeRawBatch(new TextEncoder().encode('{nope'))).toThrow(PoisonMessageError);
     expect(() => decodeRawBatch(encodeMessage({ ...batch, tenant: 'Not.A.Tenant' }))).toThrow(/tenant/);
     expect(() => decodeRawBatch(encodeMessage({ ...batch, lines: [] }))).toThrow(/lines/);
+    expect(() => decodeRawBatch(encodeMessage({ ...batch, lines: [{ line: 'x', meta: ['not', 'an', 'object'] }] }))).toThrow(/meta/);
+  });
+
+  it('keeps every field name a tenant sends, including constructor and __proto__', () => {
+    const json = `{"v":1,"tenant":"acme","batchId":"${batch.batchId}","receivedAt":1,"source":{"protocol":"http-json"},` +
+      '"lines":[{"line":"x","meta":{"constructor":{"a":1},"__proto__":{"b":2},"toString":"t"}}]}';
+    const meta = decodeRawBatch(new TextEncoder().encode(json)).lines[0].meta!;
+    expect(Object.keys(meta).sort()).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(meta.constructor).toEqual({ a: 1 });
+    expect(({} as Record<string, unknown>).b).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { ZodType, ZodTypeDef } from 'zod';
+import type { ZodType } from 'zod/v4';
 import { eventBatchSchema, rawBatchSchema, type EventBatch, type RawBatch } from './batch';
 
 /** A message that can never be processed: undecodable or not of the expected shape. */
@@ -9,15 +9,15 @@ export class PoisonMessageError extends Error {
   }
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** JSON as UTF-8 bytes; Buffer.from writes UTF-8 natively, faster than TextEncoder for large batches. */
 export function encodeMessage(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+  return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
 /** Decode and validate with the same schema the producer used. Throws PoisonMessageError. */
-export function decodeMessage<T>(data: Uint8Array, schema: ZodType<T, ZodTypeDef, unknown>): T {
+export function decodeMessage<T>(data: Uint8Array, schema: ZodType<T>): T {
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(data));

@@ -57,5 +57,8 @@ describe('benchmark helpers', () => {
     expect(some.only('tail')).toBe(true);
     expect(some.only('search')).toBe(false);
     expect(parseBenchArgs(['--only=ingest']).sections).toEqual(['ingest']);
+    expect(parseBenchArgs([]).corpus).toBe('mixed');
+    expect(parseBenchArgs(['--corpus', 'json', '--lines=5000'])).toMatchObject({ corpus: 'json', lines: 5000 });
+    expect(() => parseBenchArgs(['--lines', 'many'])).toThrow(/--lines/);
   });
 });
