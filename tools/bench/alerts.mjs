@@ -3,55 +3,21 @@
 //    notification (p50/p99 over several alerts), through the whole pipeline;
 //  - how many lines per second one alerter evaluates against K active stream alerts: the
 //    alerter is stopped while a backlog of EVENTS builds up, then timed while it drains it.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { createRequire } from 'node:module';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { fmt, percentile, runBounded, sampleLine } from './lib.mjs';
+import { call, fmt, ownerSession, percentile, runBounded, sampleLine } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const services = require('../platform/services.cjs');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function call(method, url, key, body) {
-  const res = await fetch(url, {
-    method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json };
-}
-
 /** A service key with logs:read and config:manage, through a first owner's session (auth CLI + API). */
 export async function configKey({ profile, stack, urls, org }) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-alerts-'));
-  const password = `bench password ${Date.now()}`;
-  const email = `owner@${org}.bench`;
-  try {
-    fs.writeFileSync(path.join(dir, 'pw'), `${password}\n`, { mode: 0o600 });
-    const secretsFile = path.join(services.stateDir(profile), 'secrets.json');
-    const secrets = fs.existsSync(secretsFile) ? JSON.parse(fs.readFileSync(secretsFile, 'utf8')) : {};
-    execFileSync(process.execPath, [path.join(services.REPO_ROOT, 'apps', 'auth', 'dist', 'cli.js'), 'create-owner', '--org', org, '--email', email, '--password-file', path.join(dir, 'pw')], {
-      env: { ...process.env, ...stack, ...secrets }, stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  const session = await call('POST', `${urls.auth}/v1/sessions`, undefined, { email, password, org });
-  if (!session.body.accessToken) throw new Error(`log-in failed: ${session.status} ${JSON.stringify(session.body)}`);
-  const key = await call('POST', `${urls.auth}/v1/keys`, session.body.accessToken, { name: 'bench-alerts', kind: 'service', scopes: ['logs:read', 'config:manage'] });
+  const session = await ownerSession({ profile, stack, urls, org });
+  const key = await call('POST', `${urls.auth}/v1/keys`, session, { name: 'bench-alerts', kind: 'service', scopes: ['logs:read', 'config:manage'] });
   if (!key.body.secret) throw new Error(`creating a key failed: ${key.status} ${JSON.stringify(key.body)}`);
   return key.body.secret;
 }

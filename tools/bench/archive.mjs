@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { up as s3Up } from '../stack/s3.mjs';
-import { fmt, mib, runBounded, sampleLine } from './lib.mjs';
+import { call as apiCall, fmt, mib, runBounded, sampleLine } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const services = require('../platform/services.cjs');
@@ -30,21 +30,11 @@ const PART_LINES = 50_000;
 const BENCH_ARCHIVER_ENV = { ARCHIVE_PART_MAX_LINES: String(PART_LINES), ARCHIVE_PART_MAX_AGE_MS: '5000', ARCHIVE_REHYDRATION_POLL_MS: '200' };
 const PAUSED = ['indexer', 'alerter'];
 
+/** An API call that must succeed: its parsed body. */
 async function call(method, url, key, body) {
-  const res = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  if (res.status >= 400) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
-  return json;
+  const res = await apiCall(method, url, key, body);
+  if (res.status >= 400) throw new Error(`${method} ${url} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+  return res.body;
 }
 
 function events(tenant, count, hour) {

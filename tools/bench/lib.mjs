@@ -1,5 +1,12 @@
 // Small helpers shared by the benchmarks: timing, percentiles, bounded concurrency, sample lines.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const services = require('../platform/services.cjs');
 
 /** `npm run bench` options: --quick (smaller runs), --only a,b (these sections only). */
 export function parseBenchArgs(argv) {
@@ -51,3 +58,40 @@ export function machine() {
 
 export const mib = (bytes) => bytes / 1024 / 1024;
 export const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** A JSON API call: { status, body } with the body parsed when it is JSON. */
+export async function call(method, url, key, body) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json };
+}
+
+/** An access token of a first owner of `org`, created through the auth CLI and logged in by the API. */
+export async function ownerSession({ profile, stack, urls, org }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-owner-'));
+  const password = `bench password ${Date.now()}`;
+  const email = `owner@${org}.bench`;
+  try {
+    fs.writeFileSync(path.join(dir, 'pw'), `${password}\n`, { mode: 0o600 });
+    const secretsFile = path.join(services.stateDir(profile), 'secrets.json');
+    const secrets = fs.existsSync(secretsFile) ? JSON.parse(fs.readFileSync(secretsFile, 'utf8')) : {};
+    execFileSync(process.execPath, [path.join(services.REPO_ROOT, 'apps', 'auth', 'dist', 'cli.js'), 'create-owner', '--org', org, '--email', email, '--password-file', path.join(dir, 'pw')], {
+      env: { ...process.env, ...stack, ...secrets }, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const session = await call('POST', `${urls.auth}/v1/sessions`, undefined, { email, password, org });
+  if (!session.body.accessToken) throw new Error(`log-in failed: ${session.status} ${JSON.stringify(session.body)}`);
+  return session.body.accessToken;
+}

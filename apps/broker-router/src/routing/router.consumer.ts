@@ -34,7 +34,7 @@ export class RouterConsumer implements OnApplicationBootstrap, BeforeApplication
       durable: 'broker-router',
       stage: 'route',
       decode: decodeRawBatch,
-      handle: (batch) => this.route(batch),
+      handle: (batch, msg) => this.route(batch, msg.data),
       concurrency: this.config.ROUTER_CONCURRENCY,
       maxDeliver: this.config.ROUTER_MAX_DELIVER,
       logger: this.logger,
@@ -48,13 +48,15 @@ export class RouterConsumer implements OnApplicationBootstrap, BeforeApplication
     await Promise.all([this.usage.shutdown(), this.drains.shutdown()]);
   }
 
-  private async route(batch: RawBatch): Promise<void> {
+  /** `data` is the message as received: a batch routing leaves unchanged is passed on as these bytes. */
+  private async route(batch: RawBatch, data: Uint8Array): Promise<void> {
     const quotaRemaining = await this.usage.remaining(batch.tenant);
     const result = routeBatch(batch, { rules: this.rules.get(batch.tenant), quotaRemaining });
     let duplicate = false;
     if (result.batch) {
       // Same batch id downstream: a redelivered INGEST message is deduplicated by PARSE.
-      const ack = await this.js.publish(parseSubject(result.batch.tenant), encodeMessage(result.batch), {
+      const payload = result.batch === batch ? data : encodeMessage(result.batch);
+      const ack = await this.js.publish(parseSubject(result.batch.tenant), payload, {
         msgID: result.batch.batchId,
         expect: { streamName: STREAMS.PARSE },
       });

@@ -23,6 +23,9 @@ interface BulkItemResult {
   error?: { type: string; reason: string };
 }
 
+const DAY_MS = 86_400_000;
+/** What the indexer reads of a bulk answer: every item's status and error, nothing else. */
+const BULK_FILTER = 'errors,items.*.status,items.*.error.type,items.*.error.reason';
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 /** Errors caused by the fields: the document is still good without them. */
 const FIELD_ERRORS = /mapper_parsing_exception|illegal_argument_exception|document_parsing_exception|strict_dynamic_mapping_exception/;
@@ -33,6 +36,8 @@ const FIELD_ERRORS = /mapper_parsing_exception|illegal_argument_exception|docume
  * reason the caller sends to the DLQ.
  */
 export class BulkWriter {
+  private readonly indexNames = new Map<string, string>();
+
   constructor(
     private readonly client: Client,
     private readonly retentionOf: (tenant: string) => RetentionClass = () => DEFAULT_RETENTION_CLASS,
@@ -62,22 +67,39 @@ export class BulkWriter {
     return outcome;
   }
 
+  /**
+   * One `_bulk` request, its body written as one NDJSON string (no per-document array for the
+   * client to serialise again), and only the per-item status and error asked back.
+   */
   private async bulk(items: Array<{ event: LogEvent; doc: EventDocument }>): Promise<BulkItemResult[]> {
-    const body: unknown[] = [];
+    let body = '';
     for (const { event, doc } of items) {
       // `index` with the event id: a redelivered batch overwrites, never duplicates.
-      body.push({ index: { _index: eventIndexName(this.retentionOf(event.tenant), event.ts), _id: event.id, routing: event.tenant } });
-      body.push(doc);
+      body += `{"index":{"_index":"${this.indexOf(event)}","_id":${JSON.stringify(event.id)},"routing":${JSON.stringify(event.tenant)}}}\n${JSON.stringify(doc)}\n`;
     }
     let response;
     try {
-      response = await this.client.bulk({ body: body as never, timeout: '30s' });
+      response = await this.client.bulk({ body, timeout: '30s', filter_path: BULK_FILTER } as never);
     } catch (error) {
       const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
       throw new BackPressureError(`bulk request failed${status ? ` (${status})` : ''}: ${(error as Error).message}`);
     }
-    const items_ = (response.body as { items: Array<Record<string, BulkItemResult>> }).items;
+    const items_ = (response.body as { items?: Array<Record<string, BulkItemResult>> }).items ?? [];
+    if (items_.length !== items.length) throw new BackPressureError(`bulk answered ${items_.length} items for ${items.length} documents`);
     return items_.map((item) => Object.values(item)[0]);
+  }
+
+  /** Index names by tenant and UTC day, computed once per day rather than once per event. */
+  private indexOf(event: LogEvent): string {
+    const day = Math.floor(event.ts / DAY_MS);
+    const key = `${this.retentionOf(event.tenant)}:${day}`;
+    let name = this.indexNames.get(key);
+    if (name === undefined) {
+      if (this.indexNames.size > 10_000) this.indexNames.clear();
+      name = eventIndexName(this.retentionOf(event.tenant), day * DAY_MS);
+      this.indexNames.set(key, name);
+    }
+    return name;
   }
 }
 

@@ -72,10 +72,12 @@ export interface RedactionTally {
   counts: Record<string, number>;
 }
 
+/** Matches of one detector on one string; reused (redaction is synchronous and not reentrant). */
+const matches: Match[] = [];
+
 /** Redact one string; records detector names hit in `hit`. Returns the input when clean. */
 export function redactText(text: string, red: CompiledRedaction, hit: Set<string>, tally: RedactionTally): string {
   let result = text;
-  const matches: Match[] = [];
   for (const d of red.detectors) {
     matches.length = 0;
     d.scan(result, matches);
@@ -174,10 +176,35 @@ function isWordChar(c: number): boolean {
   return isDigit(c) || isAlpha(c) || c === 95;
 }
 
+/**
+ * Whether the text holds 13 digits in a row, counting single spaces or dashes between digits as
+ * part of the row: a card number cannot be anywhere else, and most strings have none, so this
+ * one tight pass spares them the full scan.
+ */
+function mayHoldCard(text: string): boolean {
+  let run = 0;
+  let prevDigit = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++run >= 13) return true;
+      prevDigit = true;
+    } else if (prevDigit && (c === 32 || c === 45)) {
+      prevDigit = false;
+    } else {
+      run = 0;
+      prevDigit = false;
+    }
+  }
+  return false;
+}
+
+const starts: number[] = [];
+const ends: number[] = [];
+
 function scanCards(text: string, out: Match[]): void {
+  if (!mayHoldCard(text)) return;
   const n = text.length;
-  const starts: number[] = [];
-  const ends: number[] = [];
   let i = 0;
   while (i < n) {
     if (!isDigit(text.charCodeAt(i)) || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) {
