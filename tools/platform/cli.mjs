@@ -2,7 +2,9 @@
 // The commands of the README, and their companions:
 //   npm start  → install what is missing, start the dev stack and the eight services, print where to go
 //   npm stop   → stop the services and the dev stack
-//   npm test   → install what is missing, start the test stack, run every project's tests, stop it
+//   npm test   → install what is missing, start the test stack, run every project's tests, stop it;
+//                then the clustered tests (tests/e2e/src/cluster) if the time budget allows
+//   npm run start:cluster / stop:cluster / test:cluster → the same on the clustered profiles
 // `start`, `stop` and `status` take --profile (default dev).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +23,24 @@ const say = (msg) => process.stdout.write(`${msg}\n`);
 /** Settings of the demo organisation `npm start` made: .millrace/local.env (dev), local.<profile>.env otherwise. */
 export function localEnvFile(profile, root = ROOT) {
   return path.join(root, '.millrace', profile === 'dev' ? 'local.env' : `local.${profile}.env`);
+}
+
+/** `test` runs the cluster suite after the others when MILLRACE_TEST_CLUSTER allows it (see clusterStageDecision). */
+export const CLUSTER_STAGE_MINUTES = 5;
+
+/**
+ * Whether `npm test` goes on to the clustered tests: MILLRACE_TEST_CLUSTER=1 always, =0 never;
+ * unset: when the other tests passed and, with the cluster stage's few minutes added, the run
+ * stays inside MILLRACE_TEST_BUDGET_MINUTES (default 60).
+ */
+export function clusterStageDecision({ env = process.env, elapsedMs, passed }) {
+  if (env.MILLRACE_TEST_CLUSTER === '0') return { run: false, why: 'MILLRACE_TEST_CLUSTER=0' };
+  if (env.MILLRACE_TEST_CLUSTER === '1') return { run: true, why: 'MILLRACE_TEST_CLUSTER=1' };
+  if (!passed) return { run: false, why: 'the other tests failed' };
+  const budget = Number(env.MILLRACE_TEST_BUDGET_MINUTES ?? 60);
+  const projected = elapsedMs / 60_000 + CLUSTER_STAGE_MINUTES;
+  if (projected > budget) return { run: false, why: `${projected.toFixed(0)} min would exceed the ${budget}-minute budget (MILLRACE_TEST_BUDGET_MINUTES)` };
+  return { run: true, why: `inside the ${budget}-minute budget` };
 }
 
 export function parseCli(argv) {
@@ -93,7 +113,7 @@ async function start({ profile = 'dev' }) {
     fresh = true;
   }
   const settings = path.relative(ROOT, file);
-  const stopCommand = profile === 'dev' ? 'npm stop' : `node tools/platform/cli.mjs stop --profile ${profile}`;
+  const stopCommand = profile === 'dev' ? 'npm stop' : profile === 'cluster' ? 'npm run stop:cluster' : `node tools/platform/cli.mjs stop --profile ${profile}`;
   say('');
   say(`Millrace is running${profile === 'dev' ? '' : ` (profile ${profile})`}; started in ${(timings.total / 1000).toFixed(0)} s.`);
   say(`  ingest:  ${local.MILLRACE_INGEST_URL}   (POST /logs/ingest, key: ${fresh ? local.MILLRACE_INGEST_KEY : `see ${settings}`})`);
@@ -130,7 +150,13 @@ function nx(args, env) {
   return result.status ?? 1;
 }
 
+/** The clustered end-to-end tests: their jest globalSetup brings the cluster-test profile up and down. */
+function runClusterTests() {
+  return nx(['run', 'e2e:test-cluster', '--outputStyle=stream'], {});
+}
+
 async function test() {
+  const t0 = Date.now();
   ensureDependencies();
   build();
   // The test profile's servers only: the projects' tests start the services they need themselves.
@@ -143,7 +169,21 @@ async function test() {
   } finally {
     await stopPlatform('test');
   }
+  const decision = clusterStageDecision({ elapsedMs: Date.now() - t0, passed: status === 0 });
+  if (decision.run) {
+    say(`running the clustered tests (${decision.why})…`);
+    const clusterStatus = runClusterTests();
+    if (status === 0) status = clusterStatus;
+  } else {
+    say(`clustered tests skipped: ${decision.why}; run them with: npm run test:cluster`);
+  }
   process.exitCode = status;
+}
+
+async function testCluster() {
+  ensureDependencies();
+  build();
+  process.exitCode = runClusterTests();
 }
 
 async function status({ profile = 'dev' }) {
@@ -153,7 +193,7 @@ async function status({ profile = 'dev' }) {
   }
 }
 
-const COMMANDS = { start, stop, test, status };
+const COMMANDS = { start, stop, test, 'test-cluster': testCluster, status };
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   let args;

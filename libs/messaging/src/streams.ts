@@ -40,17 +40,43 @@ export function pipelineStreamConfigs(settings: StreamSettings): Array<Partial<S
   ];
 }
 
-/** Create the streams, or update them to the configured settings. Idempotent. */
-export async function ensureStreams(jsm: JetStreamManager, configs: Array<Partial<StreamConfig> & { name: string }>): Promise<void> {
+/**
+ * Create the streams, or update them to the configured settings. Idempotent. A request that times
+ * out or finds JetStream briefly unavailable (a cluster electing its leaders, or busy with many
+ * services starting at once) is tried again, up to `attempts` times.
+ */
+export async function ensureStreams(
+  jsm: JetStreamManager,
+  configs: Array<Partial<StreamConfig> & { name: string }>,
+  { attempts = 6, backoffMs = 500 }: { attempts?: number; backoffMs?: number } = {},
+): Promise<void> {
   for (const config of configs) {
-    try {
-      await jsm.streams.info(config.name);
-      await jsm.streams.update(config.name, config);
-    } catch (error) {
-      if (error instanceof JetStreamApiError && error.code === 404) await jsm.streams.add(config);
-      else if ((error as { name?: string }).name === 'StreamNotFoundError' || /stream not found/i.test(String((error as Error).message))) {
-        await jsm.streams.add(config);
-      } else throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ensureStream(jsm, config);
+        break;
+      } catch (error) {
+        if (attempt >= attempts || !isPassingJetStreamError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs * attempt));
+      }
     }
   }
+}
+
+async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  try {
+    await jsm.streams.info(config.name);
+    await jsm.streams.update(config.name, config);
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === 404) await jsm.streams.add(config);
+    else if ((error as { name?: string }).name === 'StreamNotFoundError' || /stream not found/i.test(String((error as Error).message))) {
+      await jsm.streams.add(config);
+    } else throw error;
+  }
+}
+
+/** A request timeout, or JetStream answering that it is temporarily unavailable (code 10008). */
+function isPassingJetStreamError(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return name === 'TimeoutError' || /temporarily unavailable/i.test(String(message));
 }
