@@ -91,7 +91,7 @@ describe('syslog from logger (util-linux)', () => {
     expect(byText[`${marker} newline framed`].level).toBe('error');
     expect(octet.ts).toBeGreaterThanOrEqual(before - 2000);
     expect(octet.ts).toBeLessThanOrEqual(Date.now() + 2000);
-    expect(octet.fields).toMatchObject({ facility: 'local0' });
+    expect(octet.fields).toMatchObject({ syslog: { facility: 'local0', severity: 4 } });
     // The key is removed before anything is stored.
     expect(JSON.stringify(events)).not.toContain(org.ingestKey);
   });

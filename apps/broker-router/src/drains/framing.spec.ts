@@ -1,4 +1,5 @@
-import { headerField, jsonBody, logplexBody, octetCounted, rfc5424, syslogFrames, syslogPri, type DrainLine } from './framing';
+import { octetCounted, parseSyslog, splitOctetCounted, SyslogFramer } from '@millrace/syslog';
+import { jsonBody, logplexBody, rfc5424, syslogFrames, syslogPri, type DrainLine } from './framing';
 
 const line: DrainLine = { ts: Date.UTC(2024, 0, 2, 3, 4, 5, 678), app: 'web', host: 'host-1', level: 'error', line: 'boom: ünïcode' };
 
@@ -11,10 +12,21 @@ describe('drain framing', () => {
   });
 
   it('keeps header fields printable ASCII without spaces, bounded, and `-` when empty', () => {
-    expect(headerField('my app', 48)).toBe('my_app');
-    expect(headerField('', 48)).toBe('-');
-    expect(headerField('x'.repeat(60), 48)).toHaveLength(48);
-    expect(headerField('ä', 10)).toBe('_');
+    expect(rfc5424({ ...line, app: 'my app', host: '' })).toBe('<11>1 2024-01-02T03:04:05.678Z - my_app - - - boom: ünïcode');
+    expect(rfc5424({ ...line, app: 'x'.repeat(60), host: 'ä' })).toBe(`<11>1 2024-01-02T03:04:05.678Z _ ${'x'.repeat(48)} - - - boom: ünïcode`);
+  });
+
+  it('writes what the gateway reads back as the same line (TCP frames and Logplex bodies)', () => {
+    const lines: DrainLine[] = [line, { ...line, procId: 'web.1', level: 'warn', line: '- starts with a dash' }, { ...line, line: '' }];
+    const framer = new SyslogFramer();
+    const viaTcp = framer.push(syslogFrames(lines)).map((e) => ('frame' in e ? parseSyslog(e.frame.toString('utf8'), Date.now()) : e));
+    const body = logplexBody(lines);
+    const viaLogplex: unknown[] = [];
+    splitOctetCounted(body, { frame: (s, e) => viaLogplex.push(parseSyslog(body.toString('utf8', s, e), Date.now())), unframed: () => undefined, truncated: () => undefined });
+    const expected = lines.map((l) => expect.objectContaining({ format: 'rfc5424', time: l.ts, hostname: l.host, appName: l.app, procId: l.procId, msg: l.line }));
+    expect(viaTcp).toEqual(expected);
+    // Logplex frames have no STRUCTURED-DATA: a message starting with `- ` is the one thing that reads differently.
+    expect(viaLogplex).toEqual([expected[0], expect.objectContaining({ msg: 'starts with a dash' }), expected[2]]);
   });
 
   it('octet-counts in bytes, not characters', () => {

@@ -1,3 +1,5 @@
+import { formatRfc5424, octetCounted, priOf, severityOfLevel, type OutgoingMessage } from '@millrace/syslog';
+
 /** A line as a drain holds and sends it. */
 export interface DrainLine {
   /** Event time, epoch ms. */
@@ -17,36 +19,18 @@ export function drainLineBytes(line: DrainLine): number {
   return line.line.length + 128;
 }
 
-const SEVERITY: Record<string, number> = { fatal: 2, error: 3, warn: 4, info: 6, debug: 7, trace: 7 };
-/** Facility `user` (1); PRI = facility × 8 + severity. */
+/** Facility `user` (1); PRI = facility × 8 + the level's severity. */
 export function syslogPri(level: string | undefined): number {
-  return 8 + (level !== undefined ? SEVERITY[level] ?? 5 : 6);
+  return priOf(1, severityOfLevel(level));
 }
 
-/** An RFC 5424 header field: printable US-ASCII without spaces, bounded, `-` when empty. */
-export function headerField(value: string | undefined, max: number): string {
-  if (!value) return '-';
-  let out = '';
-  for (let i = 0; i < value.length && out.length < max; i++) {
-    const c = value.charCodeAt(i);
-    out += c > 32 && c < 127 ? value[i] : '_';
-  }
-  return out || '-';
+function message(line: DrainLine): OutgoingMessage {
+  return { facility: 1, severity: severityOfLevel(line.level), time: line.ts, hostname: line.host, appName: line.app, procId: line.procId, msg: line.line };
 }
 
-function timestamp(ts: number): string {
-  const d = new Date(Number.isFinite(ts) ? ts : Date.now());
-  return Number.isNaN(d.getTime()) ? new Date().toISOString() : d.toISOString();
-}
-
-/** `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG` (RFC 5424). */
+/** `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID - - MSG` (RFC 5424, no MSGID or structured data). */
 export function rfc5424(line: DrainLine): string {
-  return `<${syslogPri(line.level)}>1 ${timestamp(line.ts)} ${headerField(line.host, 255)} ${headerField(line.app, 48)} ${headerField(line.procId, 128)} - - ${line.line}`;
-}
-
-/** RFC 6587 octet counting: `<byte length> <message>`. */
-export function octetCounted(message: string): string {
-  return `${Buffer.byteLength(message, 'utf8')} ${message}`;
+  return formatRfc5424(message(line));
 }
 
 /** Frames of a syslog (TCP/TLS) drain: RFC 5424 messages with octet counting, concatenated. */
@@ -60,10 +44,12 @@ export function syslogFrames(lines: DrainLine[]): Buffer {
  * `83 <40>1 2012-11-30T06:45:29+00:00 host app web.3 - State changed from starting to up\n`.
  */
 export function logplexBody(lines: DrainLine[]): Buffer {
-  return Buffer.from(
-    lines.map((l) => octetCounted(`<${syslogPri(l.level)}>1 ${timestamp(l.ts)} ${headerField(l.host, 255)} ${headerField(l.app, 48)} ${headerField(l.procId, 128)} - ${l.line}\n`)).join(''),
-    'utf8',
-  );
+  return Buffer.from(lines.map((l) => octetCounted(`${formatRfc5424(message(l), { structuredData: false })}\n`)).join(''), 'utf8');
+}
+
+function timestamp(ts: number): string {
+  const d = new Date(Number.isFinite(ts) ? ts : Date.now());
+  return Number.isNaN(d.getTime()) ? new Date().toISOString() : d.toISOString();
 }
 
 /** A JSON drain body: an array of `{ts, app, host, level, line, tags, meta}` (ts in ISO 8601). */

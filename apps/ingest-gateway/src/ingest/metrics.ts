@@ -29,6 +29,11 @@ export const syslogConnections = gauge('millrace_syslog_connections', 'Open sysl
 export const syslogBufferedBytes = gauge('millrace_syslog_buffered_bytes', 'Bytes of syslog lines buffered in the gateway, waiting to be published');
 export const syslogPaused = gauge('millrace_syslog_paused_connections', 'Syslog connections not read right now (back-pressure)');
 export const connectionEvents = counter('millrace_syslog_connection_events_total', 'Syslog connection events (opened, closed, refused_max_connections, idle_timeout, tls_error, reset)', ['transport', 'event']);
+/**
+ * Lines a listener dropped because no organisation could be named, by listener (`syslog-tcp`,
+ * `syslog-tls`, `syslog-udp`, `gelf-udp`) and reason (`no_key`, `invalid_key`, `auth_unavailable`).
+ */
+export const unauthenticatedLines = counter('millrace_ingest_unauthenticated_lines_total', 'Lines dropped by a listener for want of a valid key, by listener and reason', ['listener', 'reason']);
 export const gelfChunks = counter('millrace_gelf_udp_chunks_total', 'GELF UDP reassembly outcomes (completed, evicted, dropped)', ['outcome']);
 
 /** Count what a decoder cut or refused item by item. */

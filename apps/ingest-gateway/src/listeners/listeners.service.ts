@@ -5,7 +5,7 @@ import type { BatchSource, RawLine } from '@millrace/log-schema';
 import { KeyVerifier } from '@millrace/auth-token';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BrokerUnavailableError, IngestService, TenantLimitError } from '../ingest/ingest.service';
-import { alterations, connectionEvents, gelfChunks, linesRefused, refusals, syslogBufferedBytes, syslogConnections, syslogPaused } from '../ingest/metrics';
+import { alterations, connectionEvents, gelfChunks, linesRefused, refusals, syslogBufferedBytes, syslogConnections, syslogPaused, unauthenticatedLines } from '../ingest/metrics';
 import { BufferBudget, KeyCache, type LineSink, type ListenerMetrics, type PublishResult } from './sink';
 import { SyslogServer } from './syslog-server';
 import { GelfUdpListener, SyslogUdpListener } from './udp';
@@ -16,6 +16,13 @@ export const listenerMetrics: ListenerMetrics = {
     // IngestService already counted the refused batch itself under these reasons.
     if (reason !== 'quota_exceeded') refusals.inc({ protocol, reason }, count);
     linesRefused.inc({ protocol, reason }, count);
+  },
+  unauthenticated: (listener, reason, _key, count = 1) => {
+    const protocol = listener.startsWith('gelf') ? 'gelf' : 'syslog';
+    const refusal = reason === 'no_key' ? 'unauthenticated' : reason;
+    refusals.inc({ protocol, reason: refusal }, count);
+    linesRefused.inc({ protocol, reason: refusal }, count);
+    unauthenticatedLines.inc({ listener, reason }, count);
   },
   altered: (protocol, reason, count = 1) => alterations.inc({ protocol, reason }, count),
   connection: (transport, event) => connectionEvents.inc({ transport, event }),

@@ -18,10 +18,20 @@ export interface LineSink {
   publish(tenant: string, lines: RawLine[], source: BatchSource): Promise<PublishResult>;
 }
 
+/** Why a line could not be attributed to an organisation. */
+export type UnauthenticatedReason = 'no_key' | 'invalid_key' | 'auth_unavailable';
+
 /** Counters the listeners report to (`/metrics` in production). */
 export interface ListenerMetrics {
-  /** A line or frame not stored: reason = unauthenticated, invalid_key, quota_exceeded, frame_too_large, … */
+  /** A line or frame not stored: reason = quota_exceeded, frame_too_large, udp_dropped, … */
   refused(protocol: 'syslog' | 'gelf', reason: string, count?: number): void;
+  /**
+   * A line dropped because no organisation could be named: no key, a key that is not valid
+   * (unknown, revoked, expired, of the wrong kind), or auth could not be asked (UDP only; TCP
+   * waits). `listener` is `syslog-tcp`, `syslog-tls`, `syslog-udp` or `gelf-udp`; `key` the key
+   * that was tried, if any.
+   */
+  unauthenticated(listener: string, reason: UnauthenticatedReason, key: string | undefined, count?: number): void;
   /** A line kept with less than it carried: reason = truncated, malformed_frame (kept as plain text), … */
   altered(protocol: 'syslog' | 'gelf', reason: string, count?: number): void;
   connection(transport: string, event: string): void;
@@ -32,6 +42,7 @@ export interface ListenerMetrics {
 
 export const NO_METRICS: ListenerMetrics = {
   refused: () => undefined,
+  unauthenticated: () => undefined,
   altered: () => undefined,
   connection: () => undefined,
   open: () => undefined,

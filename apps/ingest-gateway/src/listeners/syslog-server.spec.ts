@@ -45,6 +45,9 @@ class CountingMetrics implements ListenerMetrics {
   refused(protocol: string, reason: string, count = 1) {
     this.add(`refused:${reason}`, count);
   }
+  unauthenticated(listener: string, reason: string, _key: string | undefined, count = 1) {
+    this.add(`unauthenticated:${listener}:${reason}`, count);
+  }
   altered(protocol: string, reason: string, count = 1) {
     this.add(`altered:${reason}`, count);
   }
@@ -125,21 +128,44 @@ describe('SyslogServer over TCP', () => {
     const { server, metrics } = await start(sink);
     const socket = await connect(server.port);
     socket.write(`${rfc5424('for a')}\n${rfc5424('for b', KEY_B)}\n<14>1 - h app - - - no key\n${rfc5424('bad key', `mlr_ik_${'z'.repeat(43)}`)}\nnot syslog at all\n`);
-    await until(() => sink.lines().length === 2 && (metrics.counts['refused:unauthenticated'] ?? 0) === 2);
+    await until(() => sink.lines().length === 2 && (metrics.counts['unauthenticated:syslog-tcp:no_key'] ?? 0) === 2);
     expect(sink.lines('tenant-a')).toEqual(['for a']);
     expect(sink.lines('tenant-b')).toEqual(['for b']);
-    expect(metrics.counts['refused:invalid_key']).toBe(1);
+    expect(metrics.counts['unauthenticated:syslog-tcp:invalid_key']).toBe(1);
   });
 
-  it('binds a port to one tenant: every message belongs to it, and a key in structured data is ignored and removed', async () => {
+  it('takes the key from the first word of the message (RFC 5424, RFC 3164, or before the whole frame) and removes it', async () => {
+    const sink = new FakeSink();
+    const { server, metrics } = await start(sink);
+    const socket = await connect(server.port);
+    socket.write([
+      `<14>1 2024-05-01T10:00:00.000Z host1 web 12 - - ${KEY_A} winston style`,
+      `<11>May  1 10:00:00 host2 worker[9]: ${KEY_B} rfc 3164 style`,
+      `${KEY_A} <13>1 - host3 tpl - - - key before the header`,
+      `${KEY_A} plain text after the key`,
+      `<14>1 - h app - - - ${KEY_A.slice(0, -1)} almost a key`,
+      `<14>1 - h app - - [millrace@53595 key="${KEY_B}"] ${KEY_A} both: structured data wins`,
+    ].map((f) => `${f}
+`).join(''));
+    await until(() => sink.lines().length === 5 && (metrics.counts['unauthenticated:syslog-tcp:no_key'] ?? 0) === 1);
+    expect(sink.lines('tenant-a')).toEqual(['winston style', 'key before the header', 'plain text after the key']);
+    expect(sink.lines('tenant-b')).toEqual(['rfc 3164 style', 'both: structured data wins']);
+    const lines = sink.published.flatMap((p) => p.lines);
+    expect(lines[0]).toMatchObject({ app: 'web', host: 'host1', level: 'info', ts: '2024-05-01T10:00:00.000Z', meta: { syslog: { facility: 'user', severity: 6, procid: '12' } } });
+    expect(lines.find((l) => l.line === 'rfc 3164 style')).toMatchObject({ app: 'worker', host: 'host2', level: 'error' });
+    expect(JSON.stringify(sink.published)).not.toContain(KEY_A);
+    expect(JSON.stringify(sink.published)).not.toContain(KEY_B);
+  });
+
+  it('binds a port to one tenant: every message belongs to it, and a key in structured data or as first word is ignored and removed', async () => {
     const sink = new FakeSink();
     const { server } = await start(sink, { boundKey: KEY_B });
     const socket = await connect(server.port);
-    socket.write(`<13>May  1 10:00:00 host2 cron[7]: rfc 3164 line\n${rfc5424('has a key for a')}\nplain text line\n`);
-    await until(() => sink.lines().length === 3);
+    socket.write(`<13>May  1 10:00:00 host2 cron[7]: rfc 3164 line\n${rfc5424('has a key for a')}\nplain text line\n<13>May  1 10:00:00 host2 cron[7]: ${KEY_A} first word\n`);
+    await until(() => sink.lines().length === 4);
     expect(sink.published.every((p) => p.tenant === 'tenant-b')).toBe(true);
-    expect(sink.lines()).toEqual(['rfc 3164 line', 'has a key for a', 'plain text line']);
-    expect(sink.published[0].lines[0]).toMatchObject({ app: 'cron', host: 'host2', meta: { procid: '7' } });
+    expect(sink.lines()).toEqual(['rfc 3164 line', 'has a key for a', 'plain text line', 'first word']);
+    expect(sink.published[0].lines[0]).toMatchObject({ app: 'cron', host: 'host2', meta: { syslog: { procid: '7' } } });
     expect(JSON.stringify(sink.published)).not.toContain(KEY_A);
   });
 
@@ -183,7 +209,7 @@ describe('SyslogServer over TCP', () => {
     expect(new Set(sink.lines()).size).toBe(written);
     expect(sink.lines()[0]).toBe(`0 ${line}`);
     expect(sink.lines()[written - 1]).toBe(`${written - 1} ${line}`);
-    expect(metrics.counts['refused:unauthenticated']).toBeUndefined();
+    expect(metrics.counts['unauthenticated:syslog-tcp:no_key']).toBeUndefined();
   });
 
   it('counts what the sink drops (daily quota) and keeps the connection going', async () => {

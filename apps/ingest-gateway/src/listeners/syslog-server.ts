@@ -1,8 +1,9 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { truncateUtf8, type RawLine } from '@millrace/log-schema';
-import { REQUEST_LIMITS } from '../protocols/limits';
-import { parseSyslog, SyslogFramer } from '../protocols/syslog';
+import type { RawLine } from '@millrace/log-schema';
+import { SyslogFramer } from '@millrace/syslog';
+import { SYSLOG_LIMITS } from '../protocols/limits';
+import { parseSyslog } from '../protocols/syslog';
 import { BufferBudget, KeyCache, NO_METRICS, type LineSink, type ListenerMetrics } from './sink';
 
 export interface SyslogServerOptions {
@@ -12,7 +13,10 @@ export interface SyslogServerOptions {
   port: number;
   /** PEM certificate and key: required for `tls`. */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Every message on this listener belongs to this key's tenant (structured-data keys are ignored). */
+  /**
+   * Every message on this listener belongs to this key's tenant (keys in messages are ignored,
+   * and still removed from them).
+   */
   boundKey?: string;
   maxConnections: number;
   idleTimeoutMs: number;
@@ -135,7 +139,7 @@ interface Item {
 }
 
 class SyslogConnection {
-  private readonly framer = new SyslogFramer();
+  private readonly framer = new SyslogFramer(SYSLOG_LIMITS.maxFrameBytes);
   /** Lines being gathered, per tenant. */
   private readonly filling = new Map<string, Pending>();
   /** Full batches waiting for the one being published. */
@@ -167,6 +171,10 @@ class SyslogConnection {
     return this.owner.options.transport;
   }
 
+  private get listener(): string {
+    return `syslog-${this.owner.options.transport}`;
+  }
+
   private onData(chunk: Buffer): void {
     this.attribute(this.parse(this.framer.push(chunk)), 0);
   }
@@ -192,14 +200,8 @@ class SyslogConnection {
       }
       const stats = { fieldsDropped: 0, valuesCut: 0 };
       const parsed = parseSyslog(event.frame, now, stats);
-      if ('error' in parsed) {
-        // Kept as plain text rather than lost; counted.
-        const cut = truncateUtf8(event.frame.toString('utf8'), REQUEST_LIMITS.maxLineBytes);
-        if (cut.truncated) metrics.altered('syslog', 'truncated');
-        metrics.altered('syslog', 'malformed_frame');
-        items.push({ line: { line: cut.text }, key: bound, bytes: event.frame.length });
-        continue;
-      }
+      // A frame that is not readable syslog is kept as plain text rather than lost; counted.
+      if (parsed.malformed !== undefined) metrics.altered('syslog', 'malformed_frame');
       if (parsed.truncated) metrics.altered('syslog', 'truncated');
       if (stats.fieldsDropped > 0) metrics.altered('syslog', 'fields_dropped', stats.fieldsDropped);
       if (stats.valuesCut > 0) metrics.altered('syslog', 'value_cut', stats.valuesCut);
@@ -214,7 +216,7 @@ class SyslogConnection {
     for (let i = from; i < items.length; i++) {
       const item = items[i];
       if (item.key === undefined) {
-        metrics.refused('syslog', 'unauthenticated');
+        metrics.unauthenticated(this.listener, 'no_key', undefined);
         continue;
       }
       const tenant = this.owner.keys.peek(item.key);
@@ -223,7 +225,7 @@ class SyslogConnection {
         return;
       }
       if (tenant === null) {
-        metrics.refused('syslog', 'invalid_key');
+        metrics.unauthenticated(this.listener, 'invalid_key', item.key);
         continue;
       }
       this.append(tenant, item.line, item.bytes);

@@ -28,7 +28,12 @@ class Metrics implements ListenerMetrics {
   refused(_p: string, reason: string, n = 1) {
     this.counts[reason] = (this.counts[reason] ?? 0) + n;
   }
-  altered() {}
+  unauthenticated(listener: string, reason: string, _key: string | undefined, n = 1) {
+    this.counts[`${listener}:${reason}`] = (this.counts[`${listener}:${reason}`] ?? 0) + n;
+  }
+  altered(_p: string, reason: string, n = 1) {
+    this.counts[`altered:${reason}`] = (this.counts[`altered:${reason}`] ?? 0) + n;
+  }
   connection() {}
   open() {}
   paused() {}
@@ -88,10 +93,18 @@ describe('SyslogUdpListener', () => {
       await send(listener.port, [
         Buffer.from(`<14>1 - h app - - [millrace@53595 key="${KEY_A}"] with key`),
         Buffer.from('<14>Jan  1 00:00:00 h app: no key here'),
+        Buffer.from(`<14>Jan  1 00:00:00 h app: ${KEY_B} key as first word`),
+        Buffer.from(`<14>Jan  1 00:00:00 h app: mlr_ik_${'z'.repeat(43)} unknown key`),
+        Buffer.from('<999> malformed, without a key'),
       ]);
-      await until(() => sink.published.length === 1);
-      expect(sink.published[0]).toMatchObject({ tenant: 'tenant-a', lines: [{ line: 'with key', app: 'app' }] });
-      expect(metrics.counts.unauthenticated).toBe(1);
+      await until(() => sink.published.length === 2);
+      const byTenant = Object.fromEntries(sink.published.map((p) => [p.tenant, p.lines]));
+      expect(byTenant['tenant-a']).toMatchObject([{ line: 'with key', app: 'app' }]);
+      expect(byTenant['tenant-b']).toMatchObject([{ line: 'key as first word', app: 'app', host: 'h', level: 'info' }]);
+      expect(JSON.stringify(sink.published)).not.toContain(KEY_B);
+      await until(() => metrics.counts['syslog-udp:invalid_key'] === 1);
+      expect(metrics.counts['syslog-udp:no_key']).toBe(2);
+      expect(metrics.counts['altered:malformed_frame']).toBe(1);
     } finally {
       await listener.close();
     }

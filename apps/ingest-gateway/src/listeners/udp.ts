@@ -53,6 +53,11 @@ abstract class UdpListener {
     return this.socket.address().port;
   }
 
+  /** `syslog-udp` or `gelf-udp`. */
+  get listener(): string {
+    return `${this.protocol}-udp`;
+  }
+
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.socket.once('error', reject);
@@ -76,7 +81,7 @@ abstract class UdpListener {
   protected accept(line: RawLine, key: string | undefined, bytes: number, remoteAddress: string): void {
     key ??= this.options.boundKey;
     if (key === undefined) {
-      this.metrics.refused(this.protocol, 'unauthenticated');
+      this.metrics.unauthenticated(this.listener, 'no_key', undefined);
       return;
     }
     const size = bytes + LINE_OVERHEAD;
@@ -86,7 +91,7 @@ abstract class UdpListener {
     }
     const tenant = this.keys.peek(key);
     if (tenant === null) {
-      this.metrics.refused(this.protocol, 'invalid_key');
+      this.metrics.unauthenticated(this.listener, 'invalid_key', key);
       return;
     }
     if (tenant !== undefined) {
@@ -105,8 +110,8 @@ abstract class UdpListener {
       this.waitingForKey.delete(key);
       for (const l of lines) {
         this.budget.release(l.bytes);
-        if (tenant === undefined) this.metrics.refused(this.protocol, 'auth_unavailable');
-        else if (tenant === null) this.metrics.refused(this.protocol, 'invalid_key');
+        if (tenant === undefined) this.metrics.unauthenticated(this.listener, 'auth_unavailable', key);
+        else if (tenant === null) this.metrics.unauthenticated(this.listener, 'invalid_key', key);
         else this.buffer(tenant, l.line, l.bytes, remoteAddress);
       }
     };
@@ -170,8 +175,9 @@ abstract class UdpListener {
 }
 
 /**
- * Syslog over UDP (RFC 5426: one message per datagram). The key: `[millrace@53595 key="…"]`
- * in the message's structured data, else SYSLOG_UDP_KEY.
+ * Syslog over UDP (RFC 5426: one message per datagram). The tenant: SYSLOG_UDP_KEY's when the
+ * port is bound to one, else the key in the message (`[millrace@53595 key="…"]` in structured
+ * data, or the first word of the message). Keys are removed from what is stored either way.
  */
 export class SyslogUdpListener extends UdpListener {
   constructor(options: UdpOptions, sink: LineSink, keys?: KeyCache) {
@@ -181,11 +187,11 @@ export class SyslogUdpListener extends UdpListener {
   protected onDatagram(datagram: Buffer, remoteAddress: string): void {
     const stats = { fieldsDropped: 0, valuesCut: 0 };
     const parsed = parseSyslog(datagram, new Date(), stats);
-    if ('error' in parsed) {
-      this.metrics.refused('syslog', 'malformed_frame');
-      return;
-    }
+    // As over TCP: a datagram that is not readable syslog is kept as plain text; counted.
+    if (parsed.malformed !== undefined) this.metrics.altered('syslog', 'malformed_frame');
     if (parsed.truncated) this.metrics.altered('syslog', 'truncated');
+    if (stats.fieldsDropped > 0) this.metrics.altered('syslog', 'fields_dropped', stats.fieldsDropped);
+    if (stats.valuesCut > 0) this.metrics.altered('syslog', 'value_cut', stats.valuesCut);
     this.accept(parsed.line, this.options.boundKey ?? parsed.key, datagram.length, remoteAddress);
   }
 }

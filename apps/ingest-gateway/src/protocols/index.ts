@@ -30,8 +30,4 @@ export {
   type GelfDatagramResult, type GelfAssemblerOptions, type GelfAssemblerStats,
 } from './gelf';
 export { decodeLogscaleStructured, decodeLogscaleUnstructured } from './logscale';
-export {
-  SyslogFramer, parseSyslogMessage, parseSyslog, parseSyslogText, parseStructuredData, findKeyInStructuredData,
-  KEY_SD_IDS, FACILITIES,
-  type FramerEvent, type ParsedSyslog, type StructuredData, type SyslogMessage,
-} from './syslog';
+export { parseSyslog, findKeyInStructuredData, leadingKeyEnd, KEY_SD_IDS, type ParsedSyslog } from './syslog';

@@ -1,4 +1,5 @@
 import { LIMITS } from '@millrace/log-schema';
+import { DEFAULT_MAX_FRAME_BYTES } from '@millrace/syslog';
 
 /**
  * Per-request limits enforced by the protocol decoders. Per-line limits (line size, fields,
@@ -28,11 +29,12 @@ export const REQUEST_LIMITS = {
   maxReasonLength: 300,
 } as const;
 
-/** One syslog frame over TCP/TLS (octet-counted or newline-delimited). */
+/**
+ * One syslog frame over TCP/TLS (octet-counted or newline-delimited; `SyslogFramer` of
+ * `@millrace/syslog` refuses a length prefix with more digits than this needs at once).
+ */
 export const SYSLOG_LIMITS = {
-  maxFrameBytes: 64 * 1024,
-  /** Digits in an RFC 6587 length prefix: 64 KiB needs 5, so 6 or more is refused at once. */
-  maxLengthDigits: 5,
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
 } as const;
 
 /** GELF over UDP: chunk reassembly. */

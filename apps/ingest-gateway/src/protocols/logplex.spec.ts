@@ -30,7 +30,7 @@ describe('Heroku Logplex drains (POST /logplex)', () => {
       host: 'host',
       app: 'app',
       level: 'fatal',
-      meta: { facility: 'syslog', severity: 0, dyno: 'web.3' },
+      meta: { syslog: { facility: 'syslog', severity: 0 }, dyno: 'web.3' },
     }]);
   });
 
@@ -43,9 +43,9 @@ describe('Heroku Logplex drains (POST /logplex)', () => {
       app: 'app',
       host: 'd.fc6b856b-3332-4546-93de-7d0ee272c3bd',
       level: 'info',
-      meta: { facility: 'local7', severity: 6, dyno: 'web.1', hostname: 'host' },
+      meta: { syslog: { facility: 'local7', severity: 6 }, dyno: 'web.1', hostname: 'host' },
     });
-    expect(router).toMatchObject({ app: 'heroku', line: expect.stringMatching(/^at=info method=GET/), meta: { dyno: 'router', facility: 'local3' } });
+    expect(router).toMatchObject({ app: 'heroku', line: expect.stringMatching(/^at=info method=GET/), meta: { dyno: 'router', syslog: { facility: 'local3' } } });
     expect(result.frameId).toBe('09C557EAFCFB6CF2740EE62F62971098');
     expect(result.drainToken).toBe('d.fc6b856b-3332-4546-93de-7d0ee272c3bd');
     expect(result.msgCountMismatch).toBeUndefined();
@@ -60,6 +60,17 @@ describe('Heroku Logplex drains (POST /logplex)', () => {
   it('does not read a leading [ in the message as structured data', () => {
     const msg = '<190>1 2024-06-15T12:00:00+00:00 host app web.1 - [INFO] booted\n';
     expect(decodeLogplex(Buffer.from(frame(msg)), {}).lines[0].line).toBe('[INFO] booted');
+  });
+
+  it("reads log-shuttle's default frames (NILVALUE MSGID and STRUCTURED-DATA): the message without the `- `", () => {
+    // What log-shuttle writes for each line of stdin with its defaults (-prival 190, -hostname shuttle, -procid shuttle, -msgid "- -").
+    const shuttle = (line: string) => frame(`<190>1 2024-06-15T11:59:58.123456+00:00 shuttle ${'token'} shuttle - - ${line}\n`);
+    const result = decodeLogplex(Buffer.from(shuttle('Hello World') + shuttle('- a line that starts with a dash') + frame('<13>1 2013-09-25T01:16:49.371356+00:00 host token web.1 - [meta sequenceId="1"] message 1\n')), {});
+    expect(wellFormed(result)).toEqual([
+      { line: 'Hello World', ts: '2024-06-15T11:59:58.123456+00:00', host: 'shuttle', app: 'token', level: 'info', meta: { syslog: { facility: 'local7', severity: 6 }, dyno: 'shuttle' } },
+      { line: '- a line that starts with a dash', ts: '2024-06-15T11:59:58.123456+00:00', host: 'shuttle', app: 'token', level: 'info', meta: { syslog: { facility: 'local7', severity: 6 }, dyno: 'shuttle' } },
+      { line: 'message 1', ts: '2013-09-25T01:16:49.371356+00:00', host: 'host', app: 'token', level: 'info', meta: { syslog: { facility: 'user', severity: 5, sd: { meta: { sequenceId: '1' } } }, dyno: 'web.1' } },
+    ]);
   });
 
   it('reports a Logplex-Msg-Count mismatch but accepts the frames', () => {

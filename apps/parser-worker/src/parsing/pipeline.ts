@@ -11,7 +11,9 @@ import {
   type LogEvent, type RawBatch, type RawLine,
 } from '@millrace/log-schema';
 import { withoutPaths } from '@millrace/field-aliases';
+import { levelIsSeverity } from '@millrace/syslog';
 import { trimNewlines } from './formats/reserved';
+import { syslogHeader } from './formats/syslog';
 import { detectLevelWord, levelFromValue } from './levels';
 import { newLimitTally, sanitiseFields, type LeafHooks, type LimitTally } from './limits';
 import { CONTINUABLE, MAX_JOIN_BYTES, MAX_JOIN_LINES, continues, startMode, type Mode } from './multiline';
@@ -74,6 +76,8 @@ interface Pending {
   index: number;
   raw: RawLine;
   parsed: Parsed;
+  /** The format counted in the stats: the syslog header's when MSG was parsed on its own. */
+  format: FormatName;
   app: string;
   host: string;
   appFromContent: boolean;
@@ -107,6 +111,9 @@ function resolveRedaction(r: RedactionConfig | CompiledRedaction | undefined): C
   return compiled;
 }
 
+/** Protocols whose lines are already a syslog message's MSG, its header taken off by the gateway. */
+const SYSLOG_TRANSPORTS = new Set(['syslog', 'logplex']);
+
 export function parseBatch(batch: RawBatch, options: ParseOptions = {}): ParseResult {
   const receivedAt = batch.receivedAt;
   const ctx = { receivedAt };
@@ -114,12 +121,16 @@ export function parseBatch(batch: RawBatch, options: ParseOptions = {}): ParseRe
   const n = lines.length;
   const stats = newStats(n);
   const redaction = resolveRedaction(options.redaction);
+  const viaSyslog = SYSLOG_TRANSPORTS.has(batch.source.protocol);
 
-  // (1) parse every line
+  // (1) parse every line; a syslog line from another transport first becomes what the gateway
+  // makes of one over TCP (header values as the line's own, MSG as the line)
+  const raws: RawLine[] = viaSyslog ? lines : new Array(n);
+  const formats: Array<FormatName | undefined> = new Array(n);
   const parsed: Parsed[] = new Array(n);
   const keys: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const raw = lines[i];
+    let raw = lines[i];
     let text = typeof raw.line === 'string' ? raw.line : String(raw.line ?? '');
     if (text.length * 3 > LIMITS.maxLineBytes) {
       const t = truncateUtf8(text, LIMITS.maxLineBytes);
@@ -128,7 +139,19 @@ export function parseBatch(batch: RawBatch, options: ParseOptions = {}): ParseRe
         text = t.text;
       }
     }
-    const p = parseLine(trimNewlines(text), ctx);
+    text = trimNewlines(text);
+    if (viaSyslog) {
+      formats[i] = syslogFormatOf(raw);
+    } else {
+      const header = syslogHeader(trimBlanks(text), raw, receivedAt);
+      if (header !== undefined) {
+        raw = header.raw;
+        text = raw.line;
+        formats[i] = header.format;
+      }
+      raws[i] = raw;
+    }
+    const p = parseLine(text, ctx);
     // names from content (syslog headers etc.) obey the same bound as the line's own
     if (p.app !== undefined && p.app.length > LIMITS.maxNameLength) p.app = undefined;
     if (p.host !== undefined && p.host.length > LIMITS.maxNameLength) p.host = undefined;
@@ -146,7 +169,7 @@ export function parseBatch(batch: RawBatch, options: ParseOptions = {}): ParseRe
     let inheritedMode: Mode | undefined;
     if (ev && CONTINUABLE.has(p.format)) {
       const next = i + 1 < n && keys[i + 1] === key && CONTINUABLE.has(parsed[i + 1].format) ? parsed[i + 1].message : undefined;
-      const mode = continues(p.message, { mode: ev.mode, format: ev.parsed.format, level: ev.level, joined: ev.lines - 1 }, next);
+      const mode = continues(p.message, { mode: ev.mode, format: ev.format, level: ev.level, joined: ev.lines - 1 }, next);
       if (mode !== undefined) {
         if (ev.lines === 1) ev.bytes = Buffer.byteLength(ev.parsed.message, 'utf8');
         const size = Buffer.byteLength(p.message, 'utf8') + 1;
@@ -162,7 +185,7 @@ export function parseBatch(batch: RawBatch, options: ParseOptions = {}): ParseRe
         inheritedMode = mode;
       }
     }
-    const created = createPending(i, lines[i], p);
+    const created = createPending(i, raws[i], p, formats[i]);
     if (inheritedMode !== undefined) created.mode = inheritedMode;
     pending.push(created);
     latest.set(key, created);
@@ -200,7 +223,7 @@ export function parseBatch(batch: RawBatch, options: ParseOptions = {}): ParseRe
       event.message = redactText(event.message, redaction, hooksState.hit, hooksState.tally);
       if (hooksState.hit.size > 0) event.fields.redacted = [...hooksState.hit].sort();
     }
-    stats.formats[ev.parsed.format] = (stats.formats[ev.parsed.format] ?? 0) + 1;
+    stats.formats[ev.format] = (stats.formats[ev.format] ?? 0) + 1;
     events[k] = event;
   }
   stats.events = events.length;
@@ -216,18 +239,44 @@ function addTally(stats: ParseStats, t: LimitTally): void {
   stats.renamedFields += t.renamedFields;
 }
 
-function createPending(index: number, raw: RawLine, p: Parsed): Pending {
-  let level = raw.level ? levelFromValue(raw.level) : undefined;
+/**
+ * The format of a line the gateway took a syslog header off (its `meta.syslog`): RFC 3164 when
+ * its time came as epoch ms (a year-less header time), else RFC 5424. For the stats and for
+ * joining a stack trace to the record before it, as for a syslog line read here.
+ */
+function syslogFormatOf(raw: RawLine): FormatName | undefined {
+  const syslog = raw.meta?.syslog;
+  if (typeof syslog !== 'object' || syslog === null) return undefined;
+  return typeof raw.ts === 'number' ? 'syslog3164' : 'syslog5424';
+}
+
+/** Leading spaces, tabs and byte-order marks, as parseLine skips them. */
+function trimBlanks(text: string): string {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 0xfeff) break;
+    i++;
+  }
+  return i === 0 ? text : text.slice(i);
+}
+
+function createPending(index: number, raw: RawLine, p: Parsed, format: FormatName | undefined): Pending {
+  // Level order: the line's own, a parsed one, the syslog severity, a level word in the text.
+  // A line's level that is only its syslog severity ranks as the severity.
+  const severity = levelIsSeverity(raw);
+  let level = raw.level && !severity ? levelFromValue(raw.level) : undefined;
   let levelFromContent = false;
   if (level === undefined && p.level !== undefined) {
     level = levelFromValue(p.level);
     levelFromContent = level !== undefined;
   }
+  if (level === undefined && severity) level = levelFromValue(raw.level);
   level ??= detectLevelWord(p.message);
   const appFromContent = !raw.app && !!p.app;
   const hostFromContent = !raw.host && !!p.host;
   return {
-    index, raw, parsed: p,
+    index, raw, parsed: p, format: format ?? p.format,
     app: raw.app || p.app || DEFAULT_APP,
     host: raw.host || p.host || DEFAULT_HOST,
     appFromContent, hostFromContent, level, levelFromContent,

@@ -2,12 +2,13 @@
  * Picks the parser for a line by its first non-blank character, so each line pays for at most
  * two or three cheap attempts:
  *   '{'            JSON
- *   '<' + digit    syslog with PRI
  *   '['            bracketed timestamp (Apache error log, Monolog, `[ts] LEVEL:`)
  *   digit or ':'   CRI container line, access log (client address first), then
  *                  timestamp-led app formats
- *   letter         glog / Ruby Logger / Python basicConfig, syslog without PRI (month name),
- *                  access log with a host name or hex IPv6 first
+ *   letter         glog / Ruby Logger / Python basicConfig, access log with a host name or
+ *                  hex IPv6 first
+ * Syslog messages are not read here: the pipeline takes their header off first (formats/syslog.ts)
+ * and parses MSG with this, exactly as for a syslog line the gateway received over TCP.
  * Container wrappers (CRI lines, Docker json-file with a JSON payload) are unwrapped.
  * Whatever is left: logfmt when the line is mostly key=value pairs, else plain text (with
  * key=value pairs extracted when there are at least two). Text formats also get key=value
@@ -20,17 +21,13 @@ import { refineHeroku } from './formats/heroku';
 import { parseJson } from './formats/json';
 import { parseLevelPrefixed } from './formats/level-prefixed';
 import { extractPairs, parseLogfmt } from './formats/logfmt';
-import { parseSyslog, parseSyslogNoPri } from './formats/syslog';
 import type { FormatName, ParseContext, Parsed } from './types';
 import { readIsoLike } from './time';
 import { hasOwn, setOwn } from './util';
 
-const MONTH_INITIALS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
-
 /** Formats whose message is free text that may carry `key=value` pairs worth extracting. */
 const TEXT_MESSAGE_FORMATS = new Set<FormatName>([
-  'log4j', 'logback', 'spring', 'python', 'go', 'glog', 'rails', 'bracket', 'monolog', 'timestamped',
-  'syslog3164', 'syslog5424', 'apache_error',
+  'log4j', 'logback', 'spring', 'python', 'go', 'glog', 'rails', 'bracket', 'monolog', 'timestamped', 'apache_error',
 ]);
 
 function isDigit(c: number): boolean {
@@ -42,15 +39,10 @@ function isLetter(c: number): boolean {
 
 function detect(body: string, c: number, ctx: ParseContext): Parsed | undefined {
   if (c === 123) return parseJson(body, ctx);
-  if (c === 60) return isDigit(body.charCodeAt(1)) ? parseSyslog(body, ctx) : undefined;
   if (c === 91) return parseBracketed(body, ctx);
   if (isDigit(c)) return parseAccessLog(body, ctx) ?? parseTimestamped(body, ctx);
   if (c === 58) return parseAccessLog(body, ctx);
-  if (isLetter(c)) {
-    return parseLevelPrefixed(body, ctx)
-      ?? (body.charCodeAt(3) === 32 && MONTH_INITIALS.has(body.slice(0, 3)) ? parseSyslogNoPri(body, ctx) : undefined)
-      ?? parseAccessLog(body, ctx);
-  }
+  if (isLetter(c)) return parseLevelPrefixed(body, ctx) ?? parseAccessLog(body, ctx);
   return undefined;
 }
 

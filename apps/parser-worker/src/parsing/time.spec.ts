@@ -1,5 +1,5 @@
 import { detectLevelWord } from './levels';
-import { inferYear, parseTimeValue, readSyslogDate } from './time';
+import { parseTimeValue, readGlogDate, readSyslogDate } from './time';
 
 const NOW = Date.parse('2024-03-10T12:00:00Z');
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -38,17 +38,16 @@ describe('parseTimeValue', () => {
   );
 });
 
-describe('year inference for year-less formats', () => {
-  it('uses the arrival year', () => {
-    expect(iso(inferYear(2, 10, 11, 0, 0, 0, NOW))).toBe('2024-03-10T11:00:00.000Z');
-  });
-  it('allows up to a day in the future', () => {
+describe('year inference for year-less formats (the rule of @millrace/syslog: the year closest to arrival)', () => {
+  it('uses the arrival year for times around it, ahead or behind', () => {
     expect(iso(readSyslogDate('Mar 11 06:00:00', 0, NOW)?.ms)).toBe('2024-03-11T06:00:00.000Z');
+    expect(iso(readSyslogDate('Mar 12 06:00:00', 0, NOW)?.ms)).toBe('2024-03-12T06:00:00.000Z');
+    expect(iso(readGlogDate('0901 10:00:00.000000', 0, NOW)?.ms)).toBe('2024-09-01T10:00:00.000Z');
   });
-  it('takes the previous year beyond a day in the future (December read in January)', () => {
-    const jan = Date.parse('2024-01-01T00:10:00Z');
-    expect(iso(readSyslogDate('Dec 31 23:59:00', 0, jan)?.ms)).toBe('2023-12-31T23:59:00.000Z');
-    expect(iso(readSyslogDate('Mar 12 06:00:00', 0, NOW)?.ms)).toBe('2023-03-12T06:00:00.000Z');
+  it('takes the previous year for December read in January, and the next for January read in December', () => {
+    expect(iso(readSyslogDate('Dec 31 23:59:00', 0, Date.parse('2024-01-01T00:10:00Z'))?.ms)).toBe('2023-12-31T23:59:00.000Z');
+    expect(iso(readGlogDate('1231 23:59:00.000000', 0, Date.parse('2024-01-01T00:10:00Z'))?.ms)).toBe('2023-12-31T23:59:00.000Z');
+    expect(iso(readSyslogDate('Jan  1 00:00:01', 0, Date.parse('2023-12-31T23:59:59Z'))?.ms)).toBe('2024-01-01T00:00:01.000Z');
   });
 });
 

@@ -6,10 +6,12 @@
  * hand-written scanner: no regex per call, no backtracking, and it says exactly how many
  * characters it consumed so format parsers can continue after the timestamp.
  *
- * Missing zone: UTC. Missing year (syslog, glog): the arrival year, or the previous year when
- * that would put the time more than a day after arrival (December lines read in January).
+ * Missing zone: UTC. Missing year (syslog, glog): `inferYear` of `@millrace/syslog`, the one
+ * rule every service uses: the year that puts the time closest to the arrival time (December
+ * lines read in January are last year's).
  */
 import { parseTimestamp } from '@millrace/log-schema';
+import { digitsAt as digits, fractionAt as fraction, inferYear, monthAt, readBsdTime } from '@millrace/syslog';
 
 export interface TimeMatch {
   /** Epoch milliseconds UTC. */
@@ -18,54 +20,14 @@ export interface TimeMatch {
   end: number;
 }
 
-const DAY_MS = 24 * 3600 * 1000;
-
-// Prototype-free: user text such as `constructor` or `__proto__` must miss, not hit Object.prototype.
-const MONTHS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
-});
 const WEEKDAYS = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** n fixed digits at i, or -1. */
-function digits(s: string, i: number, n: number): number {
-  if (i + n > s.length) return -1;
-  let v = 0;
-  for (let k = 0; k < n; k++) {
-    const c = s.charCodeAt(i + k);
-    if (c < 48 || c > 57) return -1;
-    v = v * 10 + (c - 48);
-  }
-  return v;
-}
-
-function monthAt(s: string, i: number): number {
-  if (i + 3 > s.length) return -1;
-  const m = MONTHS[s.slice(i, i + 3).toLowerCase()];
-  return m === undefined ? -1 : m;
-}
-
 function validDate(y: number, mo: number, d: number, h: number, mi: number, sec: number): boolean {
   return y >= 1970 && y <= 9999 && mo >= 0 && mo <= 11 && d >= 1 && d <= 31 && h >= 0 && h <= 24 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 60;
-}
-
-/** Fraction of a second after '.' or ',' at i: returns [milliseconds, end]. */
-function fraction(s: string, i: number): [number, number] {
-  const c = s.charCodeAt(i);
-  if ((c !== 46 && c !== 44) || !isDigit(s.charCodeAt(i + 1))) return [0, i];
-  let j = i + 1;
-  let ms = 0;
-  let n = 0;
-  while (j < s.length && isDigit(s.charCodeAt(j))) {
-    if (n < 3) ms = ms * 10 + (s.charCodeAt(j) - 48);
-    n++;
-    j++;
-  }
-  while (n < 3) { ms *= 10; n++; }
-  return [ms, j];
 }
 
 /**
@@ -185,40 +147,12 @@ function timeOfDay(s: string, i: number): [number, number, number, number, numbe
   return [h, mi, sec, ms, end];
 }
 
-/** Year for a month/day without one: arrival year, or the one before if that is > 1 day ahead. */
-export function inferYear(mo: number, d: number, h: number, mi: number, sec: number, ms: number, receivedAt: number): number {
-  const year = new Date(receivedAt).getUTCFullYear();
-  const t = Date.UTC(year, mo, d, h, mi, sec, ms);
-  return t > receivedAt + DAY_MS ? Date.UTC(year - 1, mo, d, h, mi, sec, ms) : t;
-}
-
-/** Syslog (RFC 3164) `Oct 11 22:14:15` / `Oct  1 22:14:15[.frac]`, optionally `Oct 11 2003 22:14:15`. */
+/**
+ * Syslog (RFC 3164) `Oct 11 22:14:15` / `Oct  1 22:14:15[.frac]`, optionally `Oct 11 2003
+ * 22:14:15`: the reader of `@millrace/syslog`, so a field value reads as a syslog header does.
+ */
 export function readSyslogDate(s: string, i: number, receivedAt: number): TimeMatch | undefined {
-  const mo = monthAt(s, i);
-  if (mo < 0 || s.charCodeAt(i + 3) !== 32) return undefined;
-  let j = i + 4;
-  if (s.charCodeAt(j) === 32) j++; // space-padded day
-  let d = digits(s, j, 2);
-  if (d >= 0) j += 2;
-  else {
-    d = digits(s, j, 1);
-    if (d < 0) return undefined;
-    j += 1;
-  }
-  if (s.charCodeAt(j) !== 32) return undefined;
-  j++;
-  let year = -1;
-  const maybeYear = digits(s, j, 4);
-  if (maybeYear >= 0 && s.charCodeAt(j + 4) === 32) {
-    year = maybeYear;
-    j += 5;
-  }
-  const tod = timeOfDay(s, j);
-  if (!tod) return undefined;
-  const [h, mi, sec, ms, end] = tod;
-  if (!validDate(year < 0 ? 2000 : year, mo, d, h, mi, sec)) return undefined;
-  const t = year < 0 ? inferYear(mo, d, h, mi, sec, ms, receivedAt) : Date.UTC(year, mo, d, h, mi, sec, ms);
-  return { ms: t, end };
+  return readBsdTime(s, i, receivedAt);
 }
 
 /** ctime as in Apache error logs: `Wed Oct 11 14:32:52[.123456] 2000`. */
@@ -281,7 +215,8 @@ export function readGlogDate(s: string, i: number, receivedAt: number): TimeMatc
   if (!tod) return undefined;
   const [h, mi, sec, ms, end] = tod;
   if (!validDate(2000, mo - 1, d, h, mi, sec)) return undefined;
-  return { ms: inferYear(mo - 1, d, h, mi, sec, ms, receivedAt), end };
+  const t = inferYear(mo - 1, d, h, mi, sec, ms, receivedAt);
+  return t === undefined ? undefined : { ms: t, end };
 }
 
 function isAllDigits(s: string): boolean {
