@@ -61,7 +61,9 @@ for (const s of PROFILED) {
   print(`\n## ${s}: ${spent[s].toFixed(2)} CPU-s, ${((spent[s] * 1e6) / lines).toFixed(1)} µs/line${files.length ? `  (${path.join(dir, s, files[0])})` : '  (no profile written)'}`);
   if (files.length === 0) continue;
   const profile = JSON.parse(fs.readFileSync(path.join(dir, s, files[0]), 'utf8'));
-  for (const row of hottest(profile, top, window)) print(`  ${row.share.toFixed(1).padStart(5)}%  ${row.name}`);
+  const { rows, busyMs, programMs, gcMs } = hottest(profile, top, window);
+  print(`  main thread during the ingest: ${busyMs.toFixed(0)} ms busy, of which ${gcMs.toFixed(0)} ms garbage collection and ${programMs.toFixed(0)} ms native (program)`);
+  for (const row of rows) print(`  ${row.share.toFixed(1).padStart(5)}%  ${row.name}`);
 }
 for (const s of PROFILED) await services.waitReady('dev', s);
 
@@ -76,13 +78,26 @@ function hottest(profile, n, { from, to }) {
   });
   const self = new Map();
   let busy = 0;
+  let program = 0;
+  let gc = 0;
   for (const [id, count] of counts) {
     const { callFrame } = byId.get(id);
-    if (callFrame.functionName === '(idle)' || callFrame.functionName === '(program)') continue;
+    if (callFrame.functionName === '(idle)') continue;
+    if (callFrame.functionName === '(program)') {
+      program += count;
+      continue;
+    }
+    if (callFrame.functionName === '(garbage collector)') gc += count;
     const file = callFrame.url.replace(/^.*\/(node_modules|apps|libs)\//, '$1/');
     const name = `${callFrame.functionName || '(anonymous)'} ${file ? `${file}:${callFrame.lineNumber + 1}` : ''}`.trim();
     self.set(name, (self.get(name) ?? 0) + count);
     busy += count;
   }
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, count]) => ({ name, share: (100 * count) / busy }));
+  const interval = (profile.endTime - profile.startTime) / profile.samples.length / 1000;
+  return {
+    rows: [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, count]) => ({ name, share: (100 * count) / busy })),
+    busyMs: (busy + program) * interval,
+    programMs: program * interval,
+    gcMs: gc * interval,
+  };
 }
