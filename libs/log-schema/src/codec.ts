@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod/v4';
-import { eventBatchSchema, rawBatchSchema, type EventBatch, type RawBatch } from './batch';
+import { rawBatchSchema, type RawBatch } from './batch';
 
 /** A message that can never be processed: undecodable or not of the expected shape. */
 export class PoisonMessageError extends Error {
@@ -33,4 +33,3 @@ export function decodeMessage<T>(data: Uint8Array, schema: ZodType<T>): T {
 }
 
 export const decodeRawBatch = (data: Uint8Array): RawBatch => decodeMessage(data, rawBatchSchema);
-export const decodeEventBatch = (data: Uint8Array): EventBatch => decodeMessage(data, eventBatchSchema);

@@ -15,5 +15,9 @@ export {
   DEFAULT_APP, DEFAULT_HOST,
 } from './batch';
 export type { FieldMap, Protocol, RawLine, BatchSource, RawBatch, LogEvent, EventBatch } from './batch';
-export { PoisonMessageError, encodeMessage, decodeMessage, decodeRawBatch, decodeEventBatch } from './codec';
+export { PoisonMessageError, encodeMessage, decodeMessage, decodeRawBatch } from './codec';
+export { encodeEventBatch, readEventBatch, decodeEventBatch, wireEventToLogEvent } from './event-wire';
+export type { WireEvent, WireEventBatch } from './event-wire';
+export { toDocument, fromDocument } from './document';
+export type { EventDocument } from './document';
 export { truncateUtf8, splitIntoBatches } from './batching';

@@ -1,54 +1,8 @@
-import type { LogEvent } from '@millrace/log-schema';
+import { toDocument, fromDocument, type EventDocument } from '@millrace/log-schema';
 
-/** The indexed form of an event. `_id` is the event id, `_routing` the tenant. */
-export interface EventDocument {
-  '@timestamp': number;
-  received_at: number;
-  id: string;
-  tenant: string;
-  app: string;
-  host: string;
-  level?: string;
-  tags: string[];
-  source: string;
-  message: string;
-  fields: Record<string, unknown>;
-  unindexed_fields?: string;
-}
-
-export function toDocument(event: LogEvent): EventDocument {
-  return {
-    '@timestamp': event.ts,
-    received_at: event.receivedAt,
-    id: event.id,
-    tenant: event.tenant,
-    app: event.app,
-    host: event.host,
-    // Levels are matched case-insensitively: the keyword is stored lower-case.
-    level: event.level?.toLowerCase(),
-    tags: event.tags,
-    source: event.source,
-    message: event.message,
-    fields: event.fields,
-  };
-}
-
-/** Rebuild the event shape from a stored document (search results, exports, rehydration). */
-export function fromDocument(doc: EventDocument): LogEvent {
-  return {
-    id: doc.id,
-    tenant: doc.tenant,
-    ts: typeof doc['@timestamp'] === 'number' ? doc['@timestamp'] : Date.parse(String(doc['@timestamp'])),
-    receivedAt: doc.received_at,
-    app: doc.app,
-    host: doc.host,
-    level: doc.level,
-    tags: doc.tags ?? [],
-    source: doc.source as LogEvent['source'],
-    message: doc.message,
-    fields: doc.unindexed_fields ? (JSON.parse(doc.unindexed_fields) as Record<string, unknown>) : (doc.fields ?? {}),
-  };
-}
+// The document shape is defined with the event in log-schema (the EVENTS stream carries it).
+export { toDocument, fromDocument };
+export type { EventDocument };
 
 /** Keep a document indexable when its fields cannot be: fields go to `_source` text only. */
 export function withoutIndexedFields(doc: EventDocument): EventDocument {

@@ -1,9 +1,8 @@
 import type { Client } from '@opensearch-project/opensearch';
 import {
-  DEFAULT_RETENTION_CLASS, eventIndexName, toDocument, withoutIndexedFields,
-  type EventDocument, type RetentionClass,
+  DEFAULT_RETENTION_CLASS, eventIndexName, toDocument, withoutIndexedFields, type RetentionClass,
 } from '@millrace/search-index';
-import type { LogEvent } from '@millrace/log-schema';
+import { wireEventToLogEvent, type LogEvent, type WireEvent, type WireEventBatch } from '@millrace/log-schema';
 
 /** OpenSearch is pushing back (429, 5xx, timeout): the whole batch is retried later. */
 export class BackPressureError extends Error {
@@ -43,39 +42,55 @@ export class BulkWriter {
     private readonly retentionOf: (tenant: string) => RetentionClass = () => DEFAULT_RETENTION_CLASS,
   ) {}
 
-  async write(events: LogEvent[]): Promise<BulkOutcome> {
+  /**
+   * `batch` is the EVENTS message as read off the wire: each document's bytes go into the bulk
+   * body as they are. Only documents OpenSearch refuses are parsed (to degrade or dead-letter them).
+   */
+  async write(batch: WireEventBatch): Promise<BulkOutcome> {
     const outcome: BulkOutcome = { indexed: 0, degraded: 0, rejected: [] };
-    const indexable = events.filter((e) => !e.noIndex);
+    const indexable = batch.events.filter((e) => e.indexed);
     if (indexable.length === 0) return outcome;
-    const firstPass = await this.bulk(indexable.map((e) => ({ event: e, doc: toDocument(e) })));
-    const retry: Array<{ event: LogEvent; doc: EventDocument; reason: string }> = [];
+    const firstPass = await this.bulk(batch.tenant, indexable);
+    const retry: Array<{ event: WireEvent; reason: string }> = [];
     firstPass.forEach((result, i) => {
       const event = indexable[i];
       if (result.status < 300) outcome.indexed++;
       else if (RETRYABLE.has(result.status)) throw new BackPressureError(`OpenSearch answered ${result.status} for ${event.id}: ${result.error?.reason ?? ''}`);
-      else if (FIELD_ERRORS.test(result.error?.type ?? '')) retry.push({ event, doc: withoutIndexedFields(toDocument(event)), reason: describe(result) });
-      else outcome.rejected.push({ event, reason: describe(result) });
+      else if (FIELD_ERRORS.test(result.error?.type ?? '')) retry.push({ event, reason: describe(result) });
+      else outcome.rejected.push({ event: wireEventToLogEvent(event), reason: describe(result) });
     });
     if (retry.length > 0) {
-      const secondPass = await this.bulk(retry);
+      const degraded = retry.map(({ event }) => ({ ...event, document: Buffer.from(JSON.stringify(withoutIndexedFields(toDocument(wireEventToLogEvent(event))))) }));
+      const secondPass = await this.bulk(batch.tenant, degraded);
       secondPass.forEach((result, i) => {
         if (result.status < 300) outcome.degraded++;
         else if (RETRYABLE.has(result.status)) throw new BackPressureError(`OpenSearch answered ${result.status}: ${result.error?.reason ?? ''}`);
-        else outcome.rejected.push({ event: retry[i].event, reason: `${retry[i].reason}; without fields: ${describe(result)}` });
+        else outcome.rejected.push({ event: wireEventToLogEvent(retry[i].event), reason: `${retry[i].reason}; without fields: ${describe(result)}` });
       });
     }
     return outcome;
   }
 
   /**
-   * One `_bulk` request, its body written as one NDJSON string (no per-document array for the
-   * client to serialise again), and only the per-item status and error asked back.
+   * One `_bulk` request whose body is written straight into one buffer: an action line per
+   * document, then the document's own bytes. Only item statuses and errors are asked back.
    */
-  private async bulk(items: Array<{ event: LogEvent; doc: EventDocument }>): Promise<BulkItemResult[]> {
-    let body = '';
-    for (const { event, doc } of items) {
+  private async bulk(tenant: string, items: WireEvent[]): Promise<BulkItemResult[]> {
+    const routing = JSON.stringify(tenant);
+    const actions = new Array<string>(items.length);
+    let size = 0;
+    for (let i = 0; i < items.length; i++) {
       // `index` with the event id: a redelivered batch overwrites, never duplicates.
-      body += `{"index":{"_index":"${this.indexOf(event)}","_id":${JSON.stringify(event.id)},"routing":${JSON.stringify(event.tenant)}}}\n${JSON.stringify(doc)}\n`;
+      actions[i] = `{"index":{"_index":"${this.indexOf(tenant, items[i].ts)}","_id":${JSON.stringify(items[i].id)},"routing":${routing}}}\n`;
+      size += Buffer.byteLength(actions[i]) + items[i].document.length + 1;
+    }
+    const body = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let i = 0; i < items.length; i++) {
+      at += body.write(actions[i], at);
+      body.set(items[i].document, at);
+      at += items[i].document.length;
+      body[at++] = 0x0a;
     }
     let response;
     try {
@@ -84,19 +99,20 @@ export class BulkWriter {
       const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
       throw new BackPressureError(`bulk request failed${status ? ` (${status})` : ''}: ${(error as Error).message}`);
     }
-    const items_ = (response.body as { items?: Array<Record<string, BulkItemResult>> }).items ?? [];
-    if (items_.length !== items.length) throw new BackPressureError(`bulk answered ${items_.length} items for ${items.length} documents`);
-    return items_.map((item) => Object.values(item)[0]);
+    const answered = (response.body as { items?: Array<Record<string, BulkItemResult>> }).items ?? [];
+    if (answered.length !== items.length) throw new BackPressureError(`bulk answered ${answered.length} items for ${items.length} documents`);
+    return answered.map((item) => Object.values(item)[0]);
   }
 
   /** Index names by tenant and UTC day, computed once per day rather than once per event. */
-  private indexOf(event: LogEvent): string {
-    const day = Math.floor(event.ts / DAY_MS);
-    const key = `${this.retentionOf(event.tenant)}:${day}`;
+  private indexOf(tenant: string, ts: number): string {
+    const day = Math.floor(ts / DAY_MS);
+    const retention = this.retentionOf(tenant);
+    const key = `${retention}:${day}`;
     let name = this.indexNames.get(key);
     if (name === undefined) {
       if (this.indexNames.size > 10_000) this.indexNames.clear();
-      name = eventIndexName(this.retentionOf(event.tenant), day * DAY_MS);
+      name = eventIndexName(retention, day * DAY_MS);
       this.indexNames.set(key, name);
     }
     return name;

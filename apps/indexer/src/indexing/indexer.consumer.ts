@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import { Counter, register } from 'prom-client';
-import { STREAMS, decodeEventBatch, dlqSubject, encodeMessage, HEADERS, type EventBatch } from '@millrace/log-schema';
+import { STREAMS, readEventBatch, dlqSubject, encodeMessage, HEADERS, type EventBatch, type WireEventBatch } from '@millrace/log-schema';
 import { BatchConsumer, JETSTREAM, JETSTREAM_MANAGER, deadLetters, type JetStreamClient, type JetStreamManager } from '@millrace/messaging';
 import { OPENSEARCH_CLIENT } from '@millrace/service-kit';
 import { headers as natsHeaders } from '@nats-io/transport-node';
@@ -23,7 +23,7 @@ const backPressure =
 @Injectable()
 export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Indexer');
-  private consumer?: BatchConsumer<EventBatch>;
+  private consumer?: BatchConsumer<WireEventBatch>;
   private stopping = false;
   private readonly writer: BulkWriter;
 
@@ -43,13 +43,13 @@ export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureTemplates(this.client, { shards: this.config.INDEX_SHARDS, replicas: this.config.INDEX_REPLICAS });
-    this.consumer = new BatchConsumer<EventBatch>({
+    this.consumer = new BatchConsumer<WireEventBatch>({
       js: this.js,
       jsm: this.jsm,
       stream: STREAMS.EVENTS,
       durable: 'indexer',
       stage: 'index',
-      decode: decodeEventBatch,
+      decode: readEventBatch,
       handle: (batch) => this.index(batch),
       concurrency: this.config.INDEXER_CONCURRENCY,
       maxDeliver: this.config.INDEXER_MAX_DELIVER,
@@ -70,10 +70,10 @@ export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicatio
    * (the consumer keeps signalling `working()`), and no new batch is pulled meanwhile. Only a
    * shutdown hands it back to the stream.
    */
-  private async writeWithBackPressure(batch: EventBatch) {
+  private async writeWithBackPressure(batch: WireEventBatch) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.writer.write(batch.events);
+        return await this.writer.write(batch);
       } catch (error) {
         if (!(error instanceof BackPressureError) || this.stopping) throw error;
         backPressure.inc();
@@ -84,7 +84,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private async index(batch: EventBatch): Promise<void> {
+  private async index(batch: WireEventBatch): Promise<void> {
     await this.orgs.prefetch([batch.tenant]);
     const outcome = await this.writeWithBackPressure(batch);
     documents.inc({ outcome: 'indexed' }, outcome.indexed);
@@ -98,7 +98,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, BeforeApplicatio
     const h = natsHeaders();
     h.set(HEADERS.dlqStage, 'index');
     h.set(HEADERS.dlqReason, outcome.rejected[0].reason.replace(/[\r\n]+/g, ' '));
-    const rejectedBatch: EventBatch = { ...batch, events: outcome.rejected.map((r) => r.event) };
+    const rejectedBatch: EventBatch = { v: 1, tenant: batch.tenant, batchId: batch.batchId, events: outcome.rejected.map((r) => r.event) };
     await this.js.publish(dlqSubject('index', batch.tenant), encodeMessage({ ...rejectedBatch, reasons: outcome.rejected.map((r) => ({ id: r.event.id, reason: r.reason })) }), {
       headers: h,
       msgID: `index:${batch.batchId}`,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { STREAMS, decodeRawBatch, encodeMessage, eventsSubject, type EventBatch, type RawBatch } from '@millrace/log-schema';
+import { STREAMS, decodeRawBatch, encodeEventBatch, eventsSubject, type EventBatch, type RawBatch } from '@millrace/log-schema';
 import { BatchConsumer, JETSTREAM, JETSTREAM_MANAGER, type JetStreamClient, type JetStreamManager } from '@millrace/messaging';
 import { PARSER_CONFIG, type ParserConfig } from '../config';
 import { parseBatch } from '../parsing';
@@ -45,7 +45,7 @@ export class ParserConsumer implements OnApplicationBootstrap, BeforeApplication
     });
     this.tenants.record(batch.tenant, stats);
     const out: EventBatch = { v: 1, tenant: batch.tenant, batchId: batch.batchId, events };
-    await this.js.publish(eventsSubject(batch.tenant), encodeMessage(out), {
+    await this.js.publish(eventsSubject(batch.tenant), encodeEventBatch(out), {
       msgID: batch.batchId,
       expect: { streamName: STREAMS.EVENTS },
     });

@@ -1,5 +1,5 @@
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { STREAMS, eventsSubject, type EventBatch, type LogEvent } from '@millrace/log-schema';
+import { STREAMS, decodeEventBatch, eventsSubject, type LogEvent } from '@millrace/log-schema';
 import type { EventMatcher } from '@millrace/query-language';
 import { OutboundQueue, type TailMessage } from './outbound-queue';
 import { formatTailId } from './tail-id';
@@ -118,9 +118,9 @@ export class TailSession {
 
   private decode(data: Uint8Array): LogEvent[] {
     try {
-      const batch = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as EventBatch;
+      const batch = decodeEventBatch(data);
       // The subject filter already scopes to the tenant; the payload is checked as well.
-      return batch.tenant === this.options.tenant && Array.isArray(batch.events) ? batch.events : [];
+      return batch.tenant === this.options.tenant ? batch.events : [];
     } catch {
       return [];
     }
