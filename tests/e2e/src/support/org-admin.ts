@@ -4,11 +4,8 @@ import path from 'node:path';
 import { request } from './http';
 import { REPO_ROOT, PROFILE, stackEnv } from './stack';
 
-/**
- * Change an organisation's settings the way its owner would: a first owner through the auth
- * CLI, a session through `POST /v1/sessions`, then `PATCH /v1/org/settings`.
- */
-export async function setOrgSettings(authUrl: string, org: string, settings: { ingestRateLimit?: number; dailyQuotaBytes?: number }): Promise<void> {
+/** A first owner for an organisation, made through the auth CLI (as an operator would); idempotent. */
+export function createOwner(org: string): { email: string; password: string } {
   const email = `owner@${org}.example`;
   const password = `pw-${org}-0123456789`;
   const secretsFile = path.join(REPO_ROOT, '.millrace', 'services', PROFILE, 'secrets.json');
@@ -21,6 +18,15 @@ export async function setOrgSettings(authUrl: string, org: string, settings: { i
   } catch (error) {
     if (!/already has an owner/.test(String((error as { stderr?: Buffer }).stderr ?? ''))) throw error;
   }
+  return { email, password };
+}
+
+/**
+ * Change an organisation's settings the way its owner would: a first owner through the auth
+ * CLI, a session through `POST /v1/sessions`, then `PATCH /v1/org/settings`.
+ */
+export async function setOrgSettings(authUrl: string, org: string, settings: { ingestRateLimit?: number; dailyQuotaBytes?: number }): Promise<void> {
+  const { email, password } = createOwner(org);
   const session = await request<{ accessToken: string }>('POST', `${authUrl}/v1/sessions`, { body: { email, password, org } });
   if (session.status >= 300) throw new Error(`log-in answered ${session.status}: ${JSON.stringify(session.body)}`);
   const changed = await request('PATCH', `${authUrl}/v1/org/settings`, { body: settings, headers: { authorization: `Bearer ${session.body.accessToken}` } });
