@@ -103,6 +103,6 @@ describe('keys through the KeyVerifier', () => {
       expect((await auth.call('POST', `/v1/keys/${key.id}/rotate`, { auth: f.users.owner.token, body: { graceSeconds } })).status).toBe(400);
     }
     expect((await auth.call('POST', `/v1/keys/${key.id}/rotate`, { auth: f.users.owner.token, body: { graceSeconds: 7 * 86400 } })).status).toBe(200);
-    expect((await auth.call('POST', '/v1/keys/not-a-uuid/rotate', { auth: f.users.owner.token, body: {} })).status).toBe(404);
+    expect((await auth.call('POST', '/v1/keys/not-a-uuid/rotate', { auth: f.users.owner.token, body: {} })).status).toBe(400);
   });
 });

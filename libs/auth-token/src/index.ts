@@ -17,3 +17,4 @@ export type { AuthRequirement, KeyVerification } from './guard';
 export { AuthTokenModule } from './auth-token.module';
 export type { AuthTokenModuleOptions } from './auth-token.module';
 export { OrgSettingsClient } from './org-settings.client';
+export { SECURITY_SCHEMES, securityOf, routeSecurity } from './openapi';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -13,8 +13,12 @@ export interface ServiceOptions {
   config: BaseConfig;
   /** Largest request body accepted, in bytes (Fastify rejects bigger ones with 413). */
   bodyLimit?: number;
-  /** Publish OpenAPI docs at /docs. */
-  openApi?: { title: string; description: string; version?: string };
+  /**
+   * Publish OpenAPI docs at /docs (JSON at /docs/openapi.json). `document` gives the finished
+   * document (built from the routes' schemas, see buildOpenApiDocument); without it the
+   * document is scanned from @nestjs/swagger decorators.
+   */
+  openApi?: { title: string; description: string; version?: string; document?: () => Record<string, unknown> };
   /** Let Nest parse JSON bodies (default). Off where routes read raw bytes themselves. */
   bodyParser?: boolean;
   /** Extra set-up before listening (content-type parsers, microservices, ...). */
@@ -42,7 +46,7 @@ export async function bootstrapService(module: unknown, options: ServiceOptions)
     reply.header('X-Request-Id', String(request.id));
   });
   if (options.openApi) {
-    const document = SwaggerModule.createDocument(
+    const document = options.openApi.document ? (options.openApi.document() as unknown as OpenAPIObject) : SwaggerModule.createDocument(
       app,
       new DocumentBuilder()
         .setTitle(options.openApi.title)

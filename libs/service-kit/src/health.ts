@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Module, type DynamicModule, type Type } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ApiTag, Endpoint } from './openapi/endpoint';
+import { named } from './openapi/schemas';
 import { PublicRoute } from './public-route';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 
@@ -10,6 +12,15 @@ export interface ReadinessCheck {
 }
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
+const liveSchema = named('Liveness', z.object({ status: z.literal('ok') }));
+const indicatorsSchema = z.record(z.object({ status: z.string(), message: z.string().optional() }).passthrough());
+const readinessSchema = named('Readiness', z.object({
+  status: z.enum(['ok', 'error', 'shutting_down']),
+  info: indicatorsSchema.optional(),
+  error: indicatorsSchema.optional(),
+  details: indicatorsSchema,
+}));
 
 const CHECK_TIMEOUT_MS = 3000;
 
@@ -24,7 +35,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 @PublicRoute()
-@ApiTags('health')
+@ApiTag('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -35,6 +46,7 @@ export class HealthController {
 
   /** Liveness is cheap on purpose: a slow dependency must not get the pod restarted. */
   @Get('live')
+  @Endpoint({ summary: 'Liveness: the process answers (no dependency is asked)', responses: { 200: liveSchema } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -42,6 +54,11 @@ export class HealthController {
   /** Readiness asks every real dependency. */
   @Get('ready')
   @HealthCheck()
+  @Endpoint({
+    summary: 'Readiness: every real dependency answers (PostgreSQL, NATS, OpenSearch as the service needs)',
+    responses: { 200: { description: 'Ready', schema: readinessSchema } },
+    errors: [503],
+  })
   ready() {
     return this.health.check(
       this.checks.map((c) => async () => {

@@ -1,3 +1,5 @@
+// First: zod schemas learn OpenAPI metadata before any schema is defined.
+export { named, documented, errorBodySchema, invalidFieldSchema, timestampSchema, uuidSchema } from './openapi/schemas';
 export {
   ConfigError, loadConfig, baseConfigSchema, natsConfigSchema, databaseConfigSchema, openSearchConfigSchema,
   booleanFlag, portSetting,
@@ -19,3 +21,12 @@ export { testStackEnv } from './testing';
 export type { TestStackEnv } from './testing';
 export { createTestApp } from './test-app';
 export { testServiceEnv } from './testing';
+export {
+  ZodValidationPipe, ValidBody, ValidQuery, ValidParams, ValidHeaders, validate, checkQuery,
+  RequestValidationError, InvalidValueError, VALIDATION_FAILED, INVALID_VALUE,
+} from './validation';
+export type { InputLocation, InvalidField } from './validation';
+export { Endpoint, ApiTag, ENDPOINT_METADATA, API_TAG_METADATA } from './openapi/endpoint';
+export type { EndpointOptions, ResponseSpec } from './openapi/endpoint';
+export { buildOpenApiDocument, describeApplication, controllersOf, routesOf } from './openapi/document';
+export type { OpenApiOptions, OperationSecurity, ManualRoute, BuiltDocument, DiscoveredRoute } from './openapi/document';

@@ -2,16 +2,23 @@ import { Controller, Get, Header, Module } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Gauge, register } from 'prom-client';
+import { z } from 'zod';
+import { ApiTag, Endpoint } from './openapi/endpoint';
 import { PublicRoute } from './public-route';
 
 let defaultsCollected = false;
 
 @PublicRoute()
 @ApiExcludeController()
+@ApiTag('health')
 @Controller('metrics')
 export class MetricsController {
   @Get()
   @Header('Content-Type', register.contentType)
+  @Endpoint({
+    summary: 'Prometheus metrics (text exposition format): requests, drops, queue depths, process figures',
+    responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: z.string(), example: '# HELP millrace_process_cpu_seconds_total …' } } } },
+  })
   async metrics(): Promise<string> {
     return register.metrics();
   }

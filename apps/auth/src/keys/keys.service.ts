@@ -8,23 +8,10 @@ import {
 import { AUTH_CONFIG, type AuthConfig } from '../config';
 import { ApiKey } from './api-key.entity';
 import { KeyEvents } from './key-events';
+import type { CreatedKey, KeyView } from './keys.schemas';
 
 /** What lists show: never the secret, never its hash. */
-export interface KeyView {
-  id: string;
-  name: string;
-  kind: KeyKind;
-  scopes: Scope[];
-  prefix: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  rotatedAt: Date | null;
-  /** After a rotation: until when the previous secret still works. */
-  previousSecretValidUntil: Date | null;
-}
-
-/** What a new or rotated key's caller sees, once: the only time the secret exists outside the caller. */
-export type CreatedKey = KeyView & { secret: string };
+export type { CreatedKey, KeyView } from './keys.schemas';
 
 export interface CreateKey {
   name: string;

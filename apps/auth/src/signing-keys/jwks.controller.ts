@@ -1,13 +1,13 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { JSONWebKeySet } from 'jose';
 import { AUTH_TOKEN_SUBJECTS } from '@millrace/auth-token';
-import { PublicRoute } from '@millrace/service-kit';
+import { ApiTag, Endpoint, PublicRoute } from '@millrace/service-kit';
+import { jwksSchema } from '../sessions/sessions.schemas';
 import { SigningKeysService } from './signing-keys.service';
 
 /** The public keys that verify session access tokens: over HTTP for anyone, over NATS for the services. */
-@ApiTags('sessions')
+@ApiTag('sessions')
 @PublicRoute()
 @Controller()
 export class JwksController {
@@ -15,7 +15,7 @@ export class JwksController {
 
   @Get('.well-known/jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: 'Public keys (JWKS) that verify session access tokens' })
+  @Endpoint({ summary: 'Public keys (JWKS) that verify session access tokens', responses: { 200: jwksSchema } })
   jwks(): Promise<JSONWebKeySet> {
     return this.signingKeys.jwks();
   }

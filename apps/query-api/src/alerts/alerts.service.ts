@@ -7,6 +7,7 @@ import { QueryFailedError, type Repository } from 'typeorm';
 import type { z } from 'zod';
 import { ConfigPublisher, NATS_CONNECTION, type NatsConnection } from '@millrace/messaging';
 import type { Principal } from '@millrace/auth-token';
+import { validate as validateInput } from '@millrace/service-kit';
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
 import { AlertEntity } from './alert.entity';
 import {
@@ -34,13 +35,7 @@ const decoder = new TextDecoder();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function validate(body: unknown): AlertInput {
-  const result = alertInputSchema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    field: issue.path.join('.') || '(body)',
-    problem: issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.message,
-  }));
-  throw new BadRequestException({ message: `invalid alert: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details });
+  return validateInput(alertInputSchema, body, 'body');
 }
 
 /**

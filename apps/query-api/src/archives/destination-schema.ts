@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { named } from '@millrace/service-kit';
 import type { ArchiveDestination } from '@millrace/archive-contract';
 
 /** Key prefixes and folder paths: plain segments, no `..`, no leading slash, no empty segments. */
@@ -38,7 +39,7 @@ const filesystemInput = z.object({
   prefix: relativePath('prefix', 256).default(''),
 }).strict();
 
-export const archiveInputSchema = z.object({
+export const archiveInputSchema = named('ArchiveRequest', z.object({
   enabled: z.boolean().default(true),
   destination: z.discriminatedUnion('type', [s3Input, filesystemInput]),
 }).strict().superRefine((value, ctx) => {
@@ -53,7 +54,7 @@ export const archiveInputSchema = z.object({
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['destination', 'endpoint'], message: 'must be scheme://host[:port] only (no credentials, path or query)' });
     }
   }
-});
+}));
 export type ArchiveInput = z.infer<typeof archiveInputSchema>;
 
 /**

@@ -1,22 +1,23 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get } from '@nestjs/common';
+import type { z } from 'zod';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
-import { intParam } from '../search/request-params';
-import { ContextService, type EventContext } from './context.service';
+import { ApiTag, Endpoint, ValidParams, ValidQuery } from '@millrace/service-kit';
+import { contextQuerySchema, eventContextSchema, eventIdParamsSchema } from '../search/search.schemas';
+import { ContextService } from './context.service';
 
-@ApiTags('search')
-@ApiBearerAuth()
+@ApiTag('search')
 @Auth({ kinds: ['service', 'user'], scopes: ['logs:read'] })
 @Controller('v1/events')
 export class ContextController {
   constructor(private readonly context: ContextService) {}
 
   @Get(':id/context')
-  @ApiOperation({ summary: 'The lines before and after an event from the same app and host' })
+  @Endpoint({ summary: 'The lines before and after an event from the same app and host', responses: { 200: eventContextSchema } })
   around(
     @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string, @Query('before') before?: string, @Query('after') after?: string,
-  ): Promise<EventContext> {
-    return this.context.around(principal.tenant, id, intParam(before, 'before', 20, 0, 500), intParam(after, 'after', 20, 0, 500));
+    @ValidParams(eventIdParamsSchema) params: z.infer<typeof eventIdParamsSchema>,
+    @ValidQuery(contextQuerySchema) query: z.infer<typeof contextQuerySchema>,
+  ): Promise<z.infer<typeof eventContextSchema>> {
+    return this.context.around(principal.tenant, params.id, query.before ?? 20, query.after ?? 20);
   }
 }

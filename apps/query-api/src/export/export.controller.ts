@@ -1,18 +1,19 @@
-import { BadRequestException, Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Logger, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { ApiTag, Endpoint, ValidQuery } from '@millrace/service-kit';
 import { once } from 'node:events';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
 import { SearchService } from '../search/search.service';
-import { intParam, timeRangeParam } from '../search/request-params';
-import { CONTENT_TYPES, CSV_COLUMNS, EXPORT_FORMATS, csvRow, ndjsonRow, type ExportFormat } from './formats';
+import { timeRangeParam } from '../search/request-params';
+import { exportQuerySchema } from '../search/search.schemas';
+import { CONTENT_TYPES, CSV_COLUMNS, csvRow, ndjsonRow, type ExportFormat } from './formats';
 
 /** Events fetched per page while exporting: memory stays bounded by one page. */
 const PAGE = 1000;
 
-@ApiTags('search')
-@ApiBearerAuth()
+@ApiTag('search')
 @Auth({ kinds: ['service', 'user'], scopes: ['logs:read'] })
 @Controller('v1/export')
 export class ExportController {
@@ -24,19 +25,36 @@ export class ExportController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Stream every event of a query as NDJSON or CSV (oldest first by default), any number of lines' })
-  @ApiProduces(CONTENT_TYPES.ndjson, CONTENT_TYPES.csv)
+  @Endpoint({
+    summary: 'Stream every event of a query as NDJSON or CSV (oldest first by default), any number of lines',
+    description: 'The answer is streamed as it is read, page by page at the client’s pace (memory stays bounded on both sides), '
+      + 'with `Content-Disposition: attachment`. A bad query or range is refused before the stream starts; a failure while '
+      + 'streaming cuts the stream short (no trailer), so a client should compare the lines it got with the expected count.',
+    responses: {
+      200: {
+        description: 'The events, one per line',
+        content: {
+          [CONTENT_TYPES.ndjson]: {
+            schema: z.string().describe('newline-delimited JSON: one LogEvent object per line'),
+            example: '{"id":"01JH2Q8Z6W3N4R5T6Y7U8I9O0P-0","ts":1736071800000,"app":"checkout","host":"web-1","level":"error","message":"payment failed"}\n',
+          },
+          [CONTENT_TYPES.csv]: {
+            schema: z.string().describe(`RFC 4180 CSV with a header row: ${CSV_COLUMNS.join(',')}`),
+            example: `${CSV_COLUMNS.join(',')}\r\n`,
+          },
+        },
+      },
+    },
+  })
   async export(
     @CurrentPrincipal() principal: Principal,
     @Res() reply: FastifyReply,
-    @Query('q') q = '', @Query('from') from?: string, @Query('to') to?: string,
-    @Query('format') format = 'ndjson', @Query('order') order = 'asc', @Query('limit') limitText?: string,
+    @ValidQuery(exportQuerySchema) query: z.infer<typeof exportQuerySchema>,
   ): Promise<void> {
-    if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new BadRequestException(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
-    if (order !== 'asc' && order !== 'desc') throw new BadRequestException('order must be asc or desc');
-    const limit = intParam(limitText, 'limit', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
-    const range = timeRangeParam(from, to, this.config.SEARCH_DEFAULT_RANGE);
-    const request = { tenant: principal.tenant, query: q, ...range, order: order as 'asc' | 'desc' };
+    const { format, order } = query;
+    const limit = query.limit ?? Number.MAX_SAFE_INTEGER;
+    const range = timeRangeParam(query.from, query.to, this.config.SEARCH_DEFAULT_RANGE);
+    const request = { tenant: principal.tenant, query: query.q ?? '', ...range, order };
     // The first page is fetched before answering, so a bad query still gets a proper 400.
     let page = await this.search.search({ ...request, limit: Math.min(PAGE, limit) });
 

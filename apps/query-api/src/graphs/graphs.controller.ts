@@ -1,21 +1,22 @@
-import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { z } from 'zod';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
+import { ApiTag, Endpoint, InvalidValueError, ValidQuery } from '@millrace/service-kit';
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
-import { fieldParam, intParam, timeRangeParam } from '../search/request-params';
+import { fieldParam, timeRangeParam } from '../search/request-params';
 import { GraphsService, type Histogram, type NumericStats, type TopValues } from './graphs.service';
+import { histogramQuerySchema, histogramSchema, numericStatsSchema, statsQuerySchema, topQuerySchema, topValuesSchema } from './graphs.schemas';
 import { parseInterval } from './interval';
 
 function interval(text: string | undefined, from: number, to: number) {
   try {
     return parseInterval(text, from, to);
   } catch (error) {
-    throw new BadRequestException((error as Error).message);
+    throw new InvalidValueError({ path: 'interval', location: 'query' }, (error as Error).message);
   }
 }
 
-@ApiTags('graphs')
-@ApiBearerAuth()
+@ApiTag('graphs')
 @Auth({ kinds: ['service', 'user'], scopes: ['logs:read'] })
 @Controller('v1/graphs')
 export class GraphsController {
@@ -25,45 +26,30 @@ export class GraphsController {
   ) {}
 
   @Get('histogram')
-  @ApiOperation({ summary: 'Event counts over time, optionally split by a field (top N plus "__other__")' })
-  @ApiQuery({ name: 'interval', required: false, description: 'auto (default, ~100 buckets) or 30s, 5m, 1h, 1d…' })
-  @ApiQuery({ name: 'split', required: false, description: 'a field to split by, e.g. app or status' })
-  @ApiQuery({ name: 'top', required: false, description: 'series kept when splitting, 1..20 (default 5)' })
-  histogram(
-    @CurrentPrincipal() principal: Principal,
-    @Query('q') q = '', @Query('from') from?: string, @Query('to') to?: string,
-    @Query('interval') intervalText?: string, @Query('split') split?: string, @Query('top') top?: string,
-  ): Promise<Histogram> {
-    const range = timeRangeParam(from, to, this.config.SEARCH_DEFAULT_RANGE);
-    const splitBy = split ? { path: fieldParam(split, 'split').path, top: intParam(top, 'top', 5, 1, 20) } : undefined;
-    return this.graphs.histogram({ tenant: principal.tenant, query: q, ...range }, interval(intervalText, range.from, range.to), splitBy);
+  @Endpoint({ summary: 'Event counts over time, optionally split by a field (top N plus "__other__")', responses: { 200: histogramSchema } })
+  histogram(@CurrentPrincipal() principal: Principal, @ValidQuery(histogramQuerySchema) query: z.infer<typeof histogramQuerySchema>): Promise<Histogram> {
+    const range = timeRangeParam(query.from, query.to, this.config.SEARCH_DEFAULT_RANGE);
+    const splitBy = query.split ? { path: fieldParam(query.split, 'split').path, top: query.top ?? 5 } : undefined;
+    return this.graphs.histogram({ tenant: principal.tenant, query: query.q ?? '', ...range }, interval(query.interval, range.from, range.to), splitBy);
   }
 
   @Get('top')
-  @ApiOperation({ summary: 'The most frequent values of a field' })
-  top(
-    @CurrentPrincipal() principal: Principal,
-    @Query('field') field: string, @Query('q') q = '', @Query('from') from?: string, @Query('to') to?: string, @Query('size') size?: string,
-  ): Promise<TopValues> {
-    const range = timeRangeParam(from, to, this.config.SEARCH_DEFAULT_RANGE);
-    return this.graphs.top({ tenant: principal.tenant, query: q, ...range }, fieldParam(field), intParam(size, 'size', 10, 1, 1000), field);
+  @Endpoint({ summary: 'The most frequent values of a field', responses: { 200: topValuesSchema } })
+  top(@CurrentPrincipal() principal: Principal, @ValidQuery(topQuerySchema) query: z.infer<typeof topQuerySchema>): Promise<TopValues> {
+    const range = timeRangeParam(query.from, query.to, this.config.SEARCH_DEFAULT_RANGE);
+    return this.graphs.top({ tenant: principal.tenant, query: query.q ?? '', ...range }, fieldParam(query.field), query.size ?? 10, query.field);
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'Count, min, max, average and percentiles of a numeric field, overall and over time' })
-  @ApiQuery({ name: 'percentiles', required: false, description: 'comma-separated, default 50,95,99' })
-  stats(
-    @CurrentPrincipal() principal: Principal,
-    @Query('field') field: string, @Query('q') q = '', @Query('from') from?: string, @Query('to') to?: string,
-    @Query('interval') intervalText?: string, @Query('percentiles') percentiles = '50,95,99',
-  ): Promise<NumericStats> {
-    const range = timeRangeParam(from, to, this.config.SEARCH_DEFAULT_RANGE);
-    const percents = percentiles.split(',').map(Number);
-    if (percents.length > 10 || percents.some((p) => !Number.isFinite(p) || p <= 0 || p >= 100)) {
-      throw new BadRequestException('percentiles must be up to 10 numbers between 0 and 100, comma-separated');
+  @Endpoint({ summary: 'Count, min, max, average and percentiles of a numeric field, overall and over time', responses: { 200: numericStatsSchema } })
+  stats(@CurrentPrincipal() principal: Principal, @ValidQuery(statsQuerySchema) query: z.infer<typeof statsQuerySchema>): Promise<NumericStats> {
+    const range = timeRangeParam(query.from, query.to, this.config.SEARCH_DEFAULT_RANGE);
+    const percents = query.percentiles.split(',').map(Number);
+    if (percents.some((p) => !Number.isFinite(p) || p <= 0 || p >= 100)) {
+      throw new InvalidValueError({ path: 'percentiles', location: 'query' }, 'percentiles must be up to 10 numbers between 0 and 100, comma-separated');
     }
-    const target = fieldParam(field);
-    if (target.kind !== 'dynamic') throw new BadRequestException(`field "${field}" is not numeric`);
-    return this.graphs.stats({ tenant: principal.tenant, query: q, ...range }, target, interval(intervalText, range.from, range.to), percents);
+    const target = fieldParam(query.field);
+    if (target.kind !== 'dynamic') throw new InvalidValueError({ path: 'field', location: 'query' }, `field "${query.field}" is not numeric`);
+    return this.graphs.stats({ tenant: principal.tenant, query: query.q ?? '', ...range }, target, interval(query.interval, range.from, range.to), percents);
   }
 }

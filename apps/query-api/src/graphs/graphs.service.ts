@@ -1,35 +1,12 @@
+import type { z } from 'zod';
+import type { histogramSchema, numericStatsSchema, topValuesSchema } from './graphs.schemas';
 import { Injectable } from '@nestjs/common';
 import { TenantScope, type ScopedQuery } from '../search/scope';
 
-export interface Histogram {
-  interval: string;
-  /** Bucket start times, epoch ms. */
-  buckets: number[];
-  total: number[];
-  /** With a split: the top values' counts per bucket, then "other" for the rest. */
-  series?: Array<{ key: string; counts: number[] }>;
-}
-
-export interface TopValues {
-  field: string;
-  values: Array<{ value: string | number; count: number }>;
-  /** Events with another value than the ones listed. */
-  other: number;
-}
-
-export interface NumericStats {
-  interval: string;
-  overall: StatsRow;
-  buckets: Array<StatsRow & { ts: number }>;
-}
-
-export interface StatsRow {
-  count: number;
-  min: number | null;
-  max: number | null;
-  avg: number | null;
-  percentiles: Record<string, number | null>;
-}
+export type Histogram = z.infer<typeof histogramSchema>;
+export type TopValues = z.infer<typeof topValuesSchema>;
+export type NumericStats = z.infer<typeof numericStatsSchema>;
+export type StatsRow = NumericStats['overall'];
 
 export const OTHER = '__other__';
 

@@ -5,6 +5,7 @@ const STEPS: Array<[string, number]> = [
 ];
 
 export const MAX_BUCKETS = 500;
+const MAX_INTERVAL_MS = 3650 * 864e5;
 
 /** The smallest step giving at most `target` buckets over the range (about 100 by default). */
 export function autoInterval(from: number, to: number, target = 100): { name: string; ms: number } {
@@ -20,6 +21,7 @@ export function parseInterval(text: string | undefined, from: number, to: number
   if (!match) throw new RangeError(`interval "${text}" must be auto or a number with s, m, h or d (e.g. 30s, 5m)`);
   const ms = Number(match[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[match[2] as 's' | 'm' | 'h' | 'd'];
   if (ms <= 0) throw new RangeError('interval must be positive');
+  if (ms > MAX_INTERVAL_MS) throw new RangeError('interval must be at most 3650d');
   if ((to - from) / ms > MAX_BUCKETS) throw new RangeError(`interval ${text} gives more than ${MAX_BUCKETS} buckets over this range; choose a larger one`);
   return { name: text, ms };
 }

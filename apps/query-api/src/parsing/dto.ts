@@ -1,10 +1,10 @@
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
-import { parseQuery, QuerySyntaxError } from '@millrace/query-language';
+import { named, uuidSchema } from '@millrace/service-kit';
+import { eventSchema } from '../search/params.schemas';
 
 const fieldType = z.enum(['number', 'boolean', 'ip', 'date', 'string']);
 
-export const ruleSchema = z.object({
+export const ruleSchema = named('ParsingRuleRequest', z.object({
   name: z.string().trim().min(1).max(200),
   app: z.string().trim().min(1).max(256).nullable().optional(),
   query: z.string().max(4096).nullable().optional(),
@@ -16,19 +16,20 @@ export const ruleSchema = z.object({
   fieldTypes: z.record(z.string().min(1).max(128), fieldType).refine((v) => Object.keys(v).length <= 50, 'at most 50 field types').optional(),
   enabled: z.boolean().optional(),
   position: z.number().int().min(0).max(1_000_000).optional(),
-}).strict();
+}).strict());
+export const rulePatchSchema = named('ParsingRulePatch', ruleSchema.partial());
 export type RuleInput = z.infer<typeof ruleSchema>;
 
 const sampleLine = z.union([
   z.string().max(32 * 1024).transform((line) => ({ line })),
   z.object({ line: z.string().max(32 * 1024), app: z.string().max(256).optional(), host: z.string().max(256).optional() }).strict(),
 ]);
-export const samplesSchema = z.array(sampleLine).min(1).max(100);
+export const samplesSchema = z.array(sampleLine).min(1).max(100).describe('sample lines: strings, or {line, app?, host?}');
 
-export const dryRunSchema = z.object({ rule: ruleSchema, lines: samplesSchema }).strict();
-export const savedDryRunSchema = z.object({ lines: samplesSchema }).strict();
+export const dryRunSchema = named('ParsingDryRunRequest', z.object({ rule: ruleSchema, lines: samplesSchema }).strict());
+export const savedDryRunSchema = named('SavedRuleDryRunRequest', z.object({ lines: samplesSchema }).strict());
 
-export const redactionSchema = z.object({
+export const redactionSchema = named('RedactionSettings', z.object({
   email: z.boolean(),
   creditCard: z.boolean(),
   ipv4: z.boolean().default(false),
@@ -38,25 +39,39 @@ export const redactionSchema = z.object({
     pattern: z.string().min(1).max(1024),
     ignoreCase: z.boolean().optional(),
   }).strict()).max(20).default([]),
-}).strict();
+}).strict());
 export type RedactionInput = z.infer<typeof redactionSchema>;
 
-/** Validate a body with a schema; the 400 names the field and the problem. */
-export function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new BadRequestException(`${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  return result.data;
-}
+export const redactionDryRunSchema = named('RedactionDryRunRequest', z.object({ settings: redactionSchema, lines: samplesSchema }).strict());
 
-export function checkQuery(query: string | null | undefined): void {
-  if (!query) return;
-  try {
-    parseQuery(query);
-  } catch (error) {
-    if (error instanceof QuerySyntaxError) throw new BadRequestException(`query: ${error.message}`);
-    throw error;
-  }
-}
+export const ruleIdParamsSchema = z.object({ id: uuidSchema }).strict();
+
+export const ruleOutputSchema = named('ParsingRule', z.object({
+  id: z.string(),
+  name: z.string(),
+  app: z.string().nullable(),
+  query: z.string().nullable(),
+  pattern: z.object({ kind: z.enum(['regex', 'grok']), source: z.string(), ignoreCase: z.boolean() }),
+  fieldTypes: z.record(z.string()),
+  position: z.number().int(),
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable().describe('set when the workers turned the rule off (e.g. too slow)'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}));
+export type RuleOutput = z.infer<typeof ruleOutputSchema>;
+
+export const ruleListSchema = z.array(ruleOutputSchema);
+
+export const dryRunResultSchema = named('ParsingDryRunResult', z.object({
+  ok: z.boolean(),
+  error: z.string().optional(),
+  events: z.array(eventSchema).optional().describe('what the parser made of each sample line'),
+  matched: z.number().int().optional().describe('sample lines the rule matched'),
+  timedOut: z.boolean().optional(),
+  redactions: z.record(z.number()).optional().describe('redactions made, by kind'),
+}));
+
+export const redactionViewSchema = named('RedactionSettingsView', redactionSchema.extend({
+  default: z.boolean().describe('true while the organisation has not set its own'),
+}));

@@ -5,22 +5,11 @@ import { PARSER_SUBJECTS } from '@millrace/log-schema';
 import { ConfigPublisher, NATS_CONNECTION, type NatsConnection } from '@millrace/messaging';
 import type { Subscription } from '@nats-io/transport-node';
 import { ParsingRuleEntity, RedactionSettingsEntity } from './parsing-rule.entity';
-import { checkQuery, type RedactionInput, type RuleInput } from './dto';
+import { checkQuery } from '@millrace/service-kit';
+import type { RedactionInput, RuleInput, RuleOutput } from './dto';
 import { ParserClient } from './parser-client';
 
-export interface RuleOutput {
-  id: string;
-  name: string;
-  app: string | null;
-  query: string | null;
-  pattern: { kind: 'regex' | 'grok'; source: string; ignoreCase: boolean };
-  fieldTypes: Record<string, string>;
-  position: number;
-  enabled: boolean;
-  disabledReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { RuleOutput } from './dto';
 
 export const DEFAULT_REDACTION: Omit<RedactionInput, never> = { email: true, creditCard: true, ipv4: false, ipv6: false, custom: [] };
 

@@ -1,66 +1,62 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
-import { checkQuery, parseBody } from './body';
-import { RoutingRulesService, type RuleOutput } from './routing-rules.service';
+import { ApiTag, checkQuery, Endpoint, ValidBody, ValidParams } from '@millrace/service-kit';
+import { RoutingRulesService } from './routing-rules.service';
+import { routingRuleIdParamsSchema, routingRuleOutputSchema, routingRulePatchSchema, routingRuleSchema } from './routing-rules.schemas';
 
-const name = z.string().trim().min(1).max(200);
-const query = z.string().max(4096);
-const ruleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('exclude'), name, query, action: z.enum(['drop', 'noIndex']).default('drop'), enabled: z.boolean().optional() }).strict(),
-  z.object({ kind: z.literal('sample'), name, query, rate: z.number().int().min(2).max(1_000_000), enabled: z.boolean().optional() }).strict(),
-]);
-const patchSchema = z.object({
-  name: name.optional(), query: query.optional(), kind: z.enum(['exclude', 'sample']).optional(),
-  action: z.enum(['drop', 'noIndex']).optional(), rate: z.number().int().min(2).max(1_000_000).optional(), enabled: z.boolean().optional(),
-}).strict();
+type Rule = z.infer<typeof routingRuleOutputSchema>;
+type Params = z.infer<typeof routingRuleIdParamsSchema>;
 
 /**
  * Routing rules, applied by the broker-router to a tenant's lines before parsing. Reading needs
  * `logs:read`; changing needs `config:manage`. A change reaches the routers within seconds.
  */
-@ApiTags('routing rules')
-@ApiBearerAuth()
+@ApiTag('routing rules')
 @Controller('v1/routing-rules')
 export class RoutingRulesController {
   constructor(private readonly rules: RoutingRulesService) {}
 
   @Get()
   @Auth({ kinds: ['service', 'user'], scopes: ['logs:read'] })
-  @ApiOperation({ summary: 'List the organisation’s exclusion and sampling rules' })
-  list(@CurrentPrincipal() p: Principal): Promise<RuleOutput[]> {
+  @Endpoint({ summary: 'List the organisation’s exclusion and sampling rules', responses: { 200: z.array(routingRuleOutputSchema) } })
+  list(@CurrentPrincipal() p: Principal): Promise<Rule[]> {
     return this.rules.list(p.tenant);
   }
 
   @Get(':id')
   @Auth({ kinds: ['service', 'user'], scopes: ['logs:read'] })
-  get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<RuleOutput> {
-    return this.rules.get(p.tenant, id);
+  @Endpoint({ summary: 'A routing rule', responses: { 200: routingRuleOutputSchema } })
+  get(@CurrentPrincipal() p: Principal, @ValidParams(routingRuleIdParamsSchema) params: Params): Promise<Rule> {
+    return this.rules.get(p.tenant, params.id);
   }
 
   @Post()
   @Auth({ kinds: ['service', 'user'], scopes: ['config:manage'] })
-  @ApiOperation({ summary: 'Add a rule: exclusion {kind: "exclude", name, query, action: "drop" | "noIndex"} or sampling {kind: "sample", name, query, rate}' })
-  @ApiBody({ schema: { type: 'object', example: { kind: 'exclude', name: 'health checks', query: 'app:lb "GET /health"', action: 'drop' } } })
-  create(@CurrentPrincipal() p: Principal, @Body() body: unknown): Promise<RuleOutput> {
-    const input = parseBody(ruleSchema, body);
-    checkQuery(input.query);
-    return this.rules.create(p.tenant, p.userId ?? p.keyId ?? 'unknown', input);
+  @Endpoint({
+    summary: 'Add a rule: exclusion {kind: "exclude", name, query, action: "drop" | "noIndex"} or sampling {kind: "sample", name, query, rate}',
+    requestExample: { kind: 'exclude', name: 'health checks', query: 'app:lb "GET /health"', action: 'drop' },
+    responses: { 201: routingRuleOutputSchema },
+    errors: [409],
+  })
+  create(@CurrentPrincipal() p: Principal, @ValidBody(routingRuleSchema) body: z.infer<typeof routingRuleSchema>): Promise<Rule> {
+    checkQuery(body.query);
+    return this.rules.create(p.tenant, p.userId ?? p.keyId ?? 'unknown', body);
   }
 
   @Patch(':id')
   @Auth({ kinds: ['service', 'user'], scopes: ['config:manage'] })
-  update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: unknown): Promise<RuleOutput> {
-    const input = parseBody(patchSchema, body);
-    checkQuery(input.query);
-    return this.rules.update(p.tenant, id, input);
+  @Endpoint({ summary: 'Change some fields of a rule', responses: { 200: routingRuleOutputSchema } })
+  update(@CurrentPrincipal() p: Principal, @ValidParams(routingRuleIdParamsSchema) params: Params, @ValidBody(routingRulePatchSchema) body: z.infer<typeof routingRulePatchSchema>): Promise<Rule> {
+    checkQuery(body.query);
+    return this.rules.update(p.tenant, params.id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @Auth({ kinds: ['service', 'user'], scopes: ['config:manage'] })
-  async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
-    await this.rules.remove(p.tenant, id);
+  @Endpoint({ summary: 'Delete a rule', responses: { 204: null } })
+  async remove(@CurrentPrincipal() p: Principal, @ValidParams(routingRuleIdParamsSchema) params: Params): Promise<void> {
+    await this.rules.remove(p.tenant, params.id);
   }
 }

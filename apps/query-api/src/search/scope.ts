@@ -1,7 +1,7 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
-import { OPENSEARCH_CLIENT } from '@millrace/service-kit';
-import { parseQuery, toOpenSearch, QuerySyntaxError } from '@millrace/query-language';
+import { checkQuery, OPENSEARCH_CLIENT } from '@millrace/service-kit';
+import { parseQuery, toOpenSearch } from '@millrace/query-language';
 import { indicesForRange } from '@millrace/search-index';
 
 /** A tenant's question: the query text and the time range it covers. */
@@ -16,14 +16,8 @@ export interface ScopedQuery {
 
 /** Compile a user query for OpenSearch, turning syntax errors into 400s that say where. */
 export function compileQuery(text: string): object {
-  try {
-    return toOpenSearch(parseQuery(text));
-  } catch (error) {
-    if (error instanceof QuerySyntaxError) {
-      throw new BadRequestException({ message: `invalid query: ${error.message}`, details: { position: error.position, expected: error.expected } });
-    }
-    throw error;
-  }
+  checkQuery(text, { path: 'q', location: 'query' });
+  return toOpenSearch(parseQuery(text));
 }
 
 /** Every search carries the tenant filter and routing itself, whatever the query says. */

@@ -1,14 +1,24 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, NotFoundException } from '@nestjs/common';
+import type { z } from 'zod';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
 import { rehydratedIndexName } from '@millrace/search-index';
+import { ApiTag, Endpoint, InvalidValueError, ValidQuery } from '@millrace/service-kit';
 import { ArchiverClient } from '../archives/archiver.client';
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
-import { SearchService, type SearchPage } from './search.service';
-import { intParam, timeRangeParam } from './request-params';
+import { SearchService } from './search.service';
+import { timeRangeParam } from './request-params';
+import { searchPageSchema, searchQuerySchema, type SearchPage } from './search.schemas';
 
-@ApiTags('search')
-@ApiBearerAuth()
+const EXAMPLE_PAGE = {
+  events: [{
+    id: '01JH2Q8Z6W3N4R5T6Y7U8I9O0P-0', tenant: 'acme', ts: 1736071800000, receivedAt: 1736071800123, app: 'checkout', host: 'web-1',
+    level: 'error', message: 'payment failed: timeout after 30s', tags: ['prod'], fields: { status: 502 }, source: 'http-json',
+  }],
+  nextCursor: 'eyJhZnRlciI6WzE3MzYwNzE4MDAwMDAsIjAxSkgyUThaNlczTjRSNVQ2WTdVOEk5TzBQLTAiXX0',
+  took: 12,
+};
+
+@ApiTag('search')
 @Auth({ kinds: ['service', 'user'], scopes: ['logs:read'] })
 @Controller('v1/search')
 export class SearchController {
@@ -19,26 +29,16 @@ export class SearchController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Search events, newest first; page with `cursor`' })
-  @ApiQuery({ name: 'q', required: false, description: 'query language, e.g. `app:web level:error timeout`' })
-  @ApiQuery({ name: 'from', required: false, description: 'now, -15m, now-1h, epoch ms or ISO 8601 (default -24h)' })
-  @ApiQuery({ name: 'to', required: false, description: 'as from (default now)' })
-  @ApiQuery({ name: 'limit', required: false, description: `1..10000 (default 100)` })
-  @ApiQuery({ name: 'order', required: false, enum: ['desc', 'asc'] })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'rehydrated', required: false, description: 'a rehydration job id: search the archived lines it made searchable (range defaults to the job’s)' })
-  async find(
-    @CurrentPrincipal() principal: Principal,
-    @Query('q') q = '',
-    @Query('from') from?: string,
-    @Query('to') to?: string,
-    @Query('limit') limitText?: string,
-    @Query('order') order: string = 'desc',
-    @Query('cursor') cursor?: string,
-    @Query('rehydrated') rehydrated?: string,
-  ): Promise<SearchPage> {
-    const limit = intParam(limitText, 'limit', 100, 1, this.config.SEARCH_MAX_LIMIT);
-    if (order !== 'asc' && order !== 'desc') throw new BadRequestException('order must be asc or desc');
+  @Endpoint({
+    summary: 'Search events, newest first; page with `cursor`',
+    description: 'Example: `GET /v1/search?q=app:checkout%20level:error&from=-1h&limit=50`. Every page carries `nextCursor` until the last one.',
+    responses: { 200: { description: 'A page of events', schema: searchPageSchema, example: EXAMPLE_PAGE } },
+    errors: [404, 503],
+  })
+  async find(@CurrentPrincipal() principal: Principal, @ValidQuery(searchQuerySchema) query: z.infer<typeof searchQuerySchema>): Promise<SearchPage> {
+    const { q = '', from, to, order, cursor, rehydrated } = query;
+    const limit = query.limit ?? 100;
+    if (limit > this.config.SEARCH_MAX_LIMIT) throw new InvalidValueError({ path: 'limit', location: 'query' }, `limit must be at most ${this.config.SEARCH_MAX_LIMIT}`);
     if (rehydrated !== undefined) {
       // Only the caller's own jobs: the archiver answers 404 for another tenant's id, and the index name is built from the caller's tenant.
       const job = await this.archiver.getRehydration(principal.tenant, rehydrated.toLowerCase());

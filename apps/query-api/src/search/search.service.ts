@@ -1,6 +1,6 @@
+import type { SearchPage } from './search.schemas';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { fromDocument, type EventDocument } from '@millrace/search-index';
-import type { LogEvent } from '@millrace/log-schema';
 import { TenantScope, type ScopedQuery } from './scope';
 
 export interface SearchRequest extends ScopedQuery {
@@ -9,12 +9,7 @@ export interface SearchRequest extends ScopedQuery {
   cursor?: string;
 }
 
-export interface SearchPage {
-  events: LogEvent[];
-  /** Pass back as `cursor` for the next page; absent on the last page. */
-  nextCursor?: string;
-  took: number;
-}
+export type { SearchPage } from './search.schemas';
 
 /**
  * What a cursor carries: where the last page ended and, from the second page on, the point in

@@ -28,3 +28,13 @@ describe('time ranges', () => {
     expect(parseTimeRange(undefined, undefined, '-24h', now)).toEqual({ from: now - 86_400_000, to: now });
   });
 });
+
+describe('time bounds out of range (issue 18: they answered 500)', () => {
+  const now = Date.UTC(2026, 0, 5);
+  it.each(['9999999999999999999', '-999999999999w', '99999-01-01', '+275760-09-13T00:00:00Z'])('%s is a TimeRangeError naming the parameter', (value) => {
+    expect(() => parseTimeBound(value, now, 'from')).toThrow(expect.objectContaining({ name: 'TimeRangeError', param: 'from' }));
+  });
+  it('keeps the largest representable year', () => {
+    expect(parseTimeBound('9999-12-31T23:59:59Z', now, 'to')).toBe(Date.UTC(9999, 11, 31, 23, 59, 59));
+  });
+});

@@ -7,11 +7,40 @@ import {
   authorise, extractCredential, KEY_VERIFICATION, SESSION_VERIFIER,
   type KeyVerification, type Principal, type SessionVerifier,
 } from '@millrace/auth-token';
+import { validate, type ManualRoute } from '@millrace/service-kit';
+import { z } from 'zod';
 import { TailService, type TailRequest } from './tail.service';
 import { WebSocketSink } from './sinks';
+import { tailHeadersSchema, tailMessageSchema, tailQuerySchema } from './tail.schemas';
 
-type TailQuery = { q?: string; backlog?: string; lastEventId?: string; token?: string };
-type PreparedRequest = FastifyRequest<{ Querystring: TailQuery }> & { tail?: { principal: Principal; request: TailRequest; connected: boolean } };
+type PreparedRequest = FastifyRequest & { tail?: { principal: Principal; request: TailRequest; connected: boolean } };
+
+const TAIL_REQUIREMENT = { kinds: ['service', 'user'] as Array<'service' | 'user'>, scopes: ['logs:read' as const], allowQueryToken: true };
+
+/** The WebSocket route in the OpenAPI document (it is served by Fastify directly, not by a Nest controller). */
+export const TAIL_WS_ROUTE: Omit<ManualRoute, 'security'> & { requirement: typeof TAIL_REQUIREMENT } = {
+  method: 'get',
+  path: '/v1/tail/ws',
+  tag: 'tail',
+  query: tailQuerySchema,
+  headers: tailHeadersSchema,
+  requirement: TAIL_REQUIREMENT,
+  endpoint: {
+    operationId: 'tailWebSocket',
+    summary: 'Live tail over WebSocket: the same tail as GET /v1/tail, one JSON text message per line or notice',
+    description: 'Upgrade with `Connection: Upgrade`, `Upgrade: websocket`. After the upgrade (101) the server sends one JSON text '
+      + 'message per line (`{"type": "line", "id", "event"}`) or notice (`{"type": "ready" | "dropped" | "gap", …}`), see TailMessage; '
+      + 'whatever the client sends is ignored. Browsers cannot set headers on a WebSocket: the key may come as `?token=`. '
+      + 'Every refusal (bad query, no key, too many tails) is an ordinary JSON error before the upgrade.',
+    responses: {
+      101: {
+        description: 'Switching protocols: the WebSocket carries TailMessage objects as JSON text frames',
+        content: { 'application/json': { schema: tailMessageSchema } },
+      },
+    },
+    errors: [429, 503],
+  },
+};
 
 /**
  * Live tail over WebSocket at `GET /v1/tail/ws?q=&backlog=&lastEventId=`: the same tail as the
@@ -47,9 +76,10 @@ export class TailWebSocketRoute implements OnModuleInit {
       if (!credential) throw httpError(401, 'unauthorized', 'a key is required (Authorization header or ?token=)');
       const principal = credential.type === 'key' ? await this.keys.verify(credential.secret) : await this.sessions.verifySession(credential.token);
       if (!principal) throw httpError(401, 'unauthorized', 'the key or session is not valid');
-      authorise(principal, { kinds: ['service', 'user'], scopes: ['logs:read'] });
-      const query = request.query ?? {};
-      const tailRequest = this.tails.parse(query.q, query.backlog, query.lastEventId ?? (request.headers['last-event-id'] as string | undefined));
+      authorise(principal, TAIL_REQUIREMENT);
+      const query: z.infer<typeof tailQuerySchema> = validate(tailQuerySchema, request.query, 'query');
+      const headers: z.infer<typeof tailHeadersSchema> = validate(tailHeadersSchema, request.headers, 'header');
+      const tailRequest = this.tails.parse(query.q, query.backlog, query.lastEventId ?? headers['last-event-id']);
       this.tails.reserve(principal.tenant);
       const prepared = { principal, request: tailRequest, connected: false };
       request.tail = prepared;
@@ -60,10 +90,15 @@ export class TailWebSocketRoute implements OnModuleInit {
     } catch (error) {
       const e = error as { status?: number; getStatus?: () => number; message: string; getResponse?: () => unknown; code?: string };
       const status = e.getStatus?.() ?? e.status ?? 500;
-      const response = e.getResponse?.() as { message?: string } | string | undefined;
+      const response = e.getResponse?.() as { message?: string; code?: string; details?: unknown } | string | undefined;
       const message = typeof response === 'string' ? response : response?.message ?? e.message;
+      const code = (typeof response === 'object' ? response?.code : undefined) ?? e.code;
+      const details = typeof response === 'object' ? response?.details : undefined;
       await reply.code(status).header('x-request-id', String(request.id)).send({
-        error: { status, code: e.code ?? (status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 429 ? 'rate_limited' : status === 400 ? 'bad_request' : 'internal'), message: status >= 500 ? 'internal error' : message, requestId: String(request.id) },
+        error: {
+          status, code: code ?? (status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 429 ? 'rate_limited' : status === 400 ? 'bad_request' : 'internal'),
+          message: status >= 500 ? 'internal error' : message, requestId: String(request.id), ...(details && status < 500 ? { details } : {}),
+        },
       });
     }
   }

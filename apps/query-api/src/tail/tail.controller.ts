@@ -1,6 +1,8 @@
-import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ApiTag, Endpoint, ValidHeaders, ValidQuery } from '@millrace/service-kit';
+import { SSE_DESCRIPTION, tailHeadersSchema, tailQuerySchema } from './tail.schemas';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
 import { SseSink, sseFrame } from './sinks';
 import { TailService } from './tail.service';
@@ -12,29 +14,38 @@ import { TailService } from './tail.service';
  * slowly), `gap` (a resume point older than the stream's retention). Reconnecting with
  * `Last-Event-ID` (EventSource does it by itself) continues exactly after the last line received.
  */
-@ApiTags('tail')
-@ApiBearerAuth()
+@ApiTag('tail')
 @Controller('v1/tail')
 export class TailController {
   constructor(private readonly tails: TailService) {}
 
   @Get()
   @Auth({ kinds: ['service', 'user'], scopes: ['logs:read'], allowQueryToken: true })
-  @ApiOperation({ summary: 'Live tail (text/event-stream) of events matching q, starting with the last `backlog` matching lines' })
-  @ApiQuery({ name: 'q', required: false, description: 'query language; empty = everything' })
-  @ApiQuery({ name: 'backlog', required: false, description: 'matching lines from before the tail to send first (default 100)' })
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'resume after this id (as the Last-Event-ID header)' })
-  @ApiQuery({ name: 'token', required: false, description: 'the key, for clients that cannot set headers (EventSource)' })
-  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @Endpoint({
+    summary: 'Live tail (text/event-stream) of events matching q, starting with the last `backlog` matching lines',
+    description: SSE_DESCRIPTION,
+    responses: {
+      200: {
+        description: 'The event stream (kept open)',
+        content: {
+          'text/event-stream': {
+            schema: z.string().describe('SSE frames: `id: <seq>-<index>` + `data: <LogEvent JSON>`; events ready, dropped, gap, error'),
+            example: 'retry: 2000\n\nevent: ready\ndata: {}\n\nid: 1042-3\ndata: {"id":"01JH…-3","app":"checkout","message":"payment failed"}\n\n',
+          },
+        },
+      },
+    },
+    errors: [429, 503],
+  })
   async tail(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Query('q') q?: string,
-    @Query('backlog') backlog?: string,
-    @Query('lastEventId') lastEventIdParam?: string,
-    @Headers('last-event-id') lastEventIdHeader?: string,
+    @ValidQuery(tailQuerySchema) query: z.infer<typeof tailQuerySchema>,
+    @ValidHeaders(tailHeadersSchema) headers: z.infer<typeof tailHeadersSchema>,
   ): Promise<void> {
+    const { q, backlog, lastEventId: lastEventIdParam } = query;
+    const lastEventIdHeader = headers['last-event-id'];
     const parsed = this.tails.parse(q, backlog, lastEventIdHeader || lastEventIdParam);
     this.tails.reserve(principal.tenant);
     reply.hijack();

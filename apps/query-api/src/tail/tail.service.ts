@@ -1,7 +1,8 @@
-import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, register } from 'prom-client';
 import { JETSTREAM, JETSTREAM_MANAGER, type JetStreamClient, type JetStreamManager } from '@millrace/messaging';
-import { compileMatcher, parseQuery, QuerySyntaxError, type EventMatcher } from '@millrace/query-language';
+import { compileMatcher, parseQuery, type EventMatcher } from '@millrace/query-language';
+import { checkQuery, InvalidValueError } from '@millrace/service-kit';
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
 import { TailSession, type TailEndReason, type TailSink } from './tail-session';
 import { parseTailId } from './tail-id';
@@ -41,24 +42,16 @@ export class TailService implements OnModuleDestroy {
     @Inject(QUERY_API_CONFIG) private readonly config: QueryApiConfig,
   ) {}
 
-  /** Parse `q`, `backlog` and the resume id; 400 on anything malformed. */
-  parse(q: string | undefined, backlog: string | undefined, lastEventId: string | undefined): TailRequest {
-    let matcher: EventMatcher;
-    try {
-      matcher = compileMatcher(parseQuery(q ?? ''));
-    } catch (error) {
-      if (error instanceof QuerySyntaxError) throw new BadRequestException({ message: `invalid query: ${error.message}`, details: { position: error.position, expected: error.expected } });
-      throw error;
-    }
-    let n = this.config.TAIL_BACKLOG_DEFAULT;
-    if (backlog !== undefined && backlog !== '') {
-      n = Number(backlog);
-      if (!Number.isInteger(n) || n < 0 || n > this.config.TAIL_BACKLOG_MAX) throw new BadRequestException(`backlog must be an integer from 0 to ${this.config.TAIL_BACKLOG_MAX}`);
-    }
+  /** The tail asked for (`q`, `backlog` and the resume id, already of the right shape): a 400 naming what cannot be. */
+  parse(q: string | undefined, backlog: number | undefined, lastEventId: string | undefined): TailRequest {
+    checkQuery(q, { path: 'q', location: 'query' });
+    const matcher = compileMatcher(parseQuery(q ?? ''));
+    const n = backlog ?? this.config.TAIL_BACKLOG_DEFAULT;
+    if (n > this.config.TAIL_BACKLOG_MAX) throw new InvalidValueError({ path: 'backlog', location: 'query' }, `backlog must be at most ${this.config.TAIL_BACKLOG_MAX}`);
     let resume: TailRequest['resume'];
     if (lastEventId !== undefined && lastEventId !== '') {
       resume = parseTailId(lastEventId);
-      if (!resume) throw new BadRequestException('Last-Event-ID must be an id this tail sent (<sequence>-<index>)');
+      if (!resume) throw new InvalidValueError({ path: 'lastEventId', location: 'query' }, 'Last-Event-ID must be an id this tail sent (<sequence>-<index>)');
     }
     return { matcher, backlog: n, resume };
   }

@@ -1,83 +1,74 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
-import { parseQuery, QuerySyntaxError } from '@millrace/query-language';
+import { ApiTag, checkQuery, Endpoint, InvalidValueError, ValidBody, ValidParams } from '@millrace/service-kit';
 import { parseTimeBound, TimeRangeError } from '../search/time-range';
-import { ViewsService, type ViewOutput } from './views.service';
+import { ViewsService } from './views.service';
+import { viewIdParamsSchema, viewOutputSchema, viewPatchSchema, viewSchema, type ViewOutput } from './views.schemas';
 
-const timeBound = z.string().max(64).refine((v) => {
-  try {
-    parseTimeBound(v, Date.now(), 'time');
-    return true;
-  } catch (error) {
-    if (error instanceof TimeRangeError) return false;
-    throw error;
-  }
-}, 'must be now, -15m, now-1h, epoch milliseconds or ISO 8601');
+type Params = z.infer<typeof viewIdParamsSchema>;
 
-const viewSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  query: z.string().max(4096).default(''),
-  from: timeBound.default('-1h'),
-  to: timeBound.nullable().optional(),
-}).strict();
-
-function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new BadRequestException(`${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  const value = result.data as { query?: string };
-  if (value.query) {
+/** The query must parse and the times must be times: checked after the shape. */
+function checkView(view: { query?: string; from?: string; to?: string | null }): void {
+  checkQuery(view.query);
+  for (const key of ['from', 'to'] as const) {
+    const value = view[key];
+    if (!value) continue;
     try {
-      parseQuery(value.query);
+      parseTimeBound(value, Date.now(), key);
     } catch (error) {
-      if (error instanceof QuerySyntaxError) throw new BadRequestException(`query: ${error.message}`);
+      if (error instanceof TimeRangeError) throw new InvalidValueError({ path: key, location: 'body' }, error.message);
       throw error;
     }
   }
-  return result.data;
 }
 
 /** Saved views: everyone in the organisation reads them; changing them needs `config:manage` (members and up). */
-@ApiTags('views')
-@ApiBearerAuth()
+@ApiTag('views')
 @Controller('v1/views')
 export class ViewsController {
   constructor(private readonly views: ViewsService) {}
 
   @Get()
   @Auth({ kinds: ['service', 'user'], scopes: ['logs:read'] })
-  @ApiOperation({ summary: 'List the organisation’s saved views' })
+  @Endpoint({ summary: 'List the organisation’s saved views', responses: { 200: z.array(viewOutputSchema) } })
   list(@CurrentPrincipal() p: Principal): Promise<ViewOutput[]> {
     return this.views.list(p.tenant);
   }
 
   @Get(':id')
   @Auth({ kinds: ['service', 'user'], scopes: ['logs:read'] })
-  get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<ViewOutput> {
-    return this.views.get(p.tenant, id);
+  @Endpoint({ summary: 'A saved view', responses: { 200: viewOutputSchema } })
+  get(@CurrentPrincipal() p: Principal, @ValidParams(viewIdParamsSchema) params: Params): Promise<ViewOutput> {
+    return this.views.get(p.tenant, params.id);
   }
 
   @Post()
   @Auth({ kinds: ['service', 'user'], scopes: ['config:manage'] })
-  @ApiOperation({ summary: 'Save a view: {name, query, from, to?}' })
-  create(@CurrentPrincipal() p: Principal, @Body() body: unknown): Promise<ViewOutput> {
-    return this.views.create(p.tenant, p.userId ?? p.keyId ?? 'unknown', parseBody(viewSchema, body));
+  @Endpoint({
+    summary: 'Save a view: {name, query, from, to?}',
+    requestExample: { name: 'checkout errors', query: 'app:checkout level:error', from: '-24h' },
+    responses: { 201: viewOutputSchema },
+    errors: [409],
+  })
+  create(@CurrentPrincipal() p: Principal, @ValidBody(viewSchema) body: z.infer<typeof viewSchema>): Promise<ViewOutput> {
+    checkView(body);
+    return this.views.create(p.tenant, p.userId ?? p.keyId ?? 'unknown', body);
   }
 
   @Patch(':id')
   @Auth({ kinds: ['service', 'user'], scopes: ['config:manage'] })
-  update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: unknown): Promise<ViewOutput> {
-    return this.views.update(p.tenant, id, parseBody(viewSchema.partial(), body));
+  @Endpoint({ summary: 'Change some fields of a saved view', responses: { 200: viewOutputSchema } })
+  update(@CurrentPrincipal() p: Principal, @ValidParams(viewIdParamsSchema) params: Params, @ValidBody(viewPatchSchema) body: z.infer<typeof viewPatchSchema>): Promise<ViewOutput> {
+    checkView(body);
+    return this.views.update(p.tenant, params.id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @Auth({ kinds: ['service', 'user'], scopes: ['config:manage'] })
-  async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
-    await this.views.remove(p.tenant, id);
+  @Endpoint({ summary: 'Delete a saved view', responses: { 204: null } })
+  async remove(@CurrentPrincipal() p: Principal, @ValidParams(viewIdParamsSchema) params: Params): Promise<void> {
+    await this.views.remove(p.tenant, params.id);
   }
 }

@@ -1,3 +1,4 @@
+import type { ViewOutput } from './views.schemas';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -10,16 +11,7 @@ export interface ViewInput {
   to?: string | null;
 }
 
-export interface ViewOutput {
-  id: string;
-  name: string;
-  query: string;
-  from: string;
-  to: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { ViewOutput } from './views.schemas';
 
 function present(view: SavedView): ViewOutput {
   return {
