@@ -1,5 +1,5 @@
 // First: zod schemas learn OpenAPI metadata before any schema is defined.
-export { named, documented, errorBodySchema, invalidFieldSchema, timestampSchema, uuidSchema } from './openapi/schemas';
+export { named, namedV4, documented, errorBodySchema, invalidFieldSchema, timestampSchema, uuidSchema } from './openapi/schemas';
 export {
   ConfigError, loadConfig, baseConfigSchema, natsConfigSchema, databaseConfigSchema, openSearchConfigSchema,
   booleanFlag, portSetting,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logEventSchema } from '@millrace/log-schema';
-import { documented, named } from '@millrace/service-kit';
+import { documented, namedV4 } from '@millrace/service-kit';
 
 /** Query-string integers: digits only, within bounds (an empty value counts as absent). */
 export function queryInt(min: number, max: number, description: string) {
@@ -26,7 +26,7 @@ export const rangeQuerySchema = z.object({
   to: timeBoundSchema.optional().describe('end of the range (default now)'),
 });
 
-export const eventSchema = named('LogEvent', logEventSchema, {
+export const eventSchema = namedV4('LogEvent', logEventSchema, {
   example: {
     id: '01JH2Q8Z6W3N4R5T6Y7U8I9O0P-0', tenant: 'acme', ts: 1736071800000, receivedAt: 1736071800123, app: 'checkout', host: 'web-1',
     level: 'error', message: 'payment failed: timeout after 30s', tags: ['prod'], fields: { status: 502, duration_ms: 30012 }, source: 'http-json',

@@ -1362,10 +1362,10 @@ export interface components {
         };
         EventContext: {
             /** @description oldest first, starting just after the event */
-            after: components["schemas"]["LogEvent"][];
+            after: (components["schemas"]["LogEvent"] & unknown)[];
             /** @description oldest first, ending just before the event */
-            before: components["schemas"]["LogEvent"][];
-            event: components["schemas"]["LogEvent"];
+            before: (components["schemas"]["LogEvent"] & unknown)[];
+            event?: components["schemas"]["LogEvent"] & unknown;
         };
         FieldList: {
             fields: {
@@ -1422,9 +1422,7 @@ export interface components {
          */
         LogEvent: {
             app: string;
-            fields: {
-                [key: string]: unknown;
-            };
+            fields: Record<string, never>;
             host: string;
             id: string;
             level?: string;
@@ -1482,7 +1480,7 @@ export interface components {
         ParsingDryRunResult: {
             error?: string;
             /** @description what the parser made of each sample line */
-            events?: components["schemas"]["LogEvent"][];
+            events?: (components["schemas"]["LogEvent"] & unknown)[];
             /** @description sample lines the rule matched */
             matched?: number;
             ok: boolean;
@@ -1775,7 +1773,7 @@ export interface components {
             took: number;
         };
         TailMessage: {
-            event: components["schemas"]["LogEvent"];
+            event?: components["schemas"]["LogEvent"] & unknown;
             /** @description <sequence>-<index>: resume after it with lastEventId */
             id: string;
             /** @enum {string} */

@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi, type ZodOpenAPIMetadata } from '@asteasolutions/zod-to-openapi';
-import { z, type ZodTypeAny } from 'zod';
+import { z, type ZodType, type ZodTypeAny } from 'zod';
+import * as z4 from 'zod/v4';
 
 // Teaches zod schemas to carry OpenAPI names, examples and formats (`.openapi()`), once per process.
 extendZodWithOpenApi(z);
@@ -51,3 +52,20 @@ export const timestampSchema = documented(z.date(), { format: 'date-time' });
 
 /** The path parameter `id` of most resources. */
 export const uuidSchema = documented(z.string().uuid(), { format: 'uuid', example: '0b7f3d5e-6c1a-4f0e-9a9b-2f7d1c3e4a5b' });
+
+/**
+ * A schema written with zod's v4 engine (the pipeline shapes of log-schema) as a named OpenAPI
+ * component: its JSON Schema comes from zod itself (`z.toJSONSchema`), so the shape is still
+ * defined once. The returned schema only types and documents (answers are not validated with it).
+ */
+export function namedV4<T>(name: string, schema: z4.ZodType<T>, meta?: SchemaMeta): ZodType<T> {
+  const json = z4.toJSONSchema(schema, {
+    target: 'draft-7', io: 'output', unrepresentable: 'any',
+    // Custom checks (field maps) are objects whose content is free.
+    override: (ctx) => {
+      if ((ctx.zodSchema as { _zod: { def: { type: string } } })._zod.def.type === 'custom') (ctx.jsonSchema as { type?: string }).type = 'object';
+    },
+  }) as Record<string, unknown>;
+  delete json.$schema;
+  return named(name, z.custom<T>(), { ...json, ...meta } as SchemaMeta);
+}
