@@ -1,5 +1,5 @@
 // First: zod schemas learn OpenAPI metadata before any schema is defined.
-export { named, namedV4, documented, errorBodySchema, invalidFieldSchema, timestampSchema, uuidSchema } from './openapi/schemas';
+export { named, namedV4, nonBlank, documented, errorBodySchema, invalidFieldSchema, timestampSchema, uuidSchema } from './openapi/schemas';
 export {
   ConfigError, loadConfig, baseConfigSchema, natsConfigSchema, databaseConfigSchema, openSearchConfigSchema,
   booleanFlag, portSetting,
@@ -19,7 +19,7 @@ export type { SchemaOptions } from './database';
 export { PublicRoute, PUBLIC_ROUTE } from './public-route';
 export { testStackEnv } from './testing';
 export type { TestStackEnv } from './testing';
-export { createTestApp } from './test-app';
+export { createTestApp, routesServedBy } from './test-app';
 export { testServiceEnv } from './testing';
 export {
   ZodValidationPipe, ValidBody, ValidQuery, ValidParams, ValidHeaders, validate, checkQuery,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { KEY_PREFIXES, SCOPES } from '@millrace/auth-token';
-import { named, timestampSchema, uuidSchema } from '@millrace/service-kit';
+import { named, timestampSchema, uuidSchema, nonBlank } from '@millrace/service-kit';
 
 export const MAX_GRACE_SECONDS = 7 * 86400;
 
 export const createKeyBodySchema = named('CreateKeyRequest', z.object({
-  name: z.string().trim().min(1).max(100),
+  name: nonBlank(100),
   kind: z.enum(['ingest', 'service']).describe('ingest: write only (logs:write); service: the scopes given (default logs:read)'),
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),
 }).strict(), { example: { name: 'ci-reader', kind: 'service', scopes: ['logs:read'] } });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { RETENTION_CLASS_IDS, ROLES, SCOPES } from '@millrace/auth-token';
-import { named, timestampSchema } from '@millrace/service-kit';
+import { named, timestampSchema, nonBlank } from '@millrace/service-kit';
 
 export const updateSettingsBodySchema = named('UpdateOrgSettingsRequest', z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: nonBlank(200).optional(),
   retentionClass: z.enum(RETENTION_CLASS_IDS).optional().describe('how long events stay searchable: r3 = 3 days … r365 = a year'),
   dailyQuotaBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('bytes per UTC day; 0 = unlimited'),
   ingestRateLimit: z.number().int().min(0).max(100_000_000).optional().describe('lines per second; 0 = unlimited'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '@millrace/auth-token';
-import { named, timestampSchema, uuidSchema } from '@millrace/service-kit';
+import { named, timestampSchema, uuidSchema, nonBlank } from '@millrace/service-kit';
 import { PASSWORD_MIN_LENGTH } from '../config';
 
 export const addMemberBodySchema = named('AddMemberRequest', z.object({
@@ -8,7 +8,7 @@ export const addMemberBodySchema = named('AddMemberRequest', z.object({
   role: z.enum(ROLES).default('member'),
   password: z.string().min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`).max(1024).optional()
     .describe('the initial password of a new user (ignored for an existing one)'),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: nonBlank(200).optional(),
 }).strict());
 
 export const changeRoleBodySchema = named('ChangeRoleRequest', z.object({ role: z.enum(ROLES) }).strict());

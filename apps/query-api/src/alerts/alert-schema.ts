@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import Mustache from 'mustache';
 import { z } from 'zod';
+import { nonBlank } from '@millrace/service-kit';
 import { describeQueryError, parseQuery, QuerySyntaxError } from '@millrace/query-language';
 
 /**
@@ -83,7 +84,7 @@ const query = z.string().max(4096).default('').superRefine((text, ctx) => {
 });
 
 const common = {
-  name: z.string().trim().min(1).max(200),
+  name: nonBlank(200),
   query,
   enabled: z.boolean().default(true),
   groupBy: fieldName.optional(),

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { named } from '@millrace/service-kit';
+import { named, nonBlank } from '@millrace/service-kit';
 import type { ArchiveDestination } from '@millrace/archive-contract';
 
 /** Key prefixes and folder paths: plain segments, no `..`, no leading slash, no empty segments. */
@@ -26,7 +26,7 @@ const s3Input = z.object({
   prefix: relativePath('prefix', 256).default(''),
   forcePathStyle: z.boolean().default(false),
   serverSideEncryption: z.enum(['AES256', 'aws:kms']).optional(),
-  kmsKeyId: z.string().trim().min(1).max(2048).optional(),
+  kmsKeyId: nonBlank(2048).optional(),
   accessKeyId: z.string().trim().regex(/^[\x21-\x7e]{1,128}$/, 'is not an access key id'),
   /** Write-only: sealed at once, never returned. Optional on update (the stored one is kept). */
   secretAccessKey: z.string().min(1).max(256).optional(),

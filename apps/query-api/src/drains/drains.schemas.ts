@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { named, uuidSchema } from '@millrace/service-kit';
+import { named, uuidSchema, nonBlank } from '@millrace/service-kit';
 
 export const drainSchema = named('DrainRequest', z.object({
-  name: z.string().trim().min(1).max(200),
+  name: nonBlank(200),
   url: z.string().min(1).max(2048).describe('http(s)://…, syslog+tcp://host:port or syslog+tls://host:port; credentials in it are kept secret'),
   format: z.enum(['logplex', 'json']).optional().describe('HTTP drains only (default logplex)'),
   query: z.string().max(4096).optional().describe('only lines matching this query are drained'),

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { named, uuidSchema } from '@millrace/service-kit';
+import { named, uuidSchema, nonBlank } from '@millrace/service-kit';
 import { eventSchema } from '../search/params.schemas';
 
 const fieldType = z.enum(['number', 'boolean', 'ip', 'date', 'string']);
 
 export const ruleSchema = named('ParsingRuleRequest', z.object({
-  name: z.string().trim().min(1).max(200),
-  app: z.string().trim().min(1).max(256).nullable().optional(),
+  name: nonBlank(200),
+  app: nonBlank(256).nullable().optional(),
   query: z.string().max(4096).nullable().optional(),
   pattern: z.object({
     kind: z.enum(['regex', 'grok']),

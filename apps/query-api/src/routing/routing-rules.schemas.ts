@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { named, uuidSchema } from '@millrace/service-kit';
+import { named, uuidSchema, nonBlank } from '@millrace/service-kit';
 
-const name = z.string().trim().min(1).max(200);
+const name = nonBlank(200);
 const query = z.string().max(4096).describe('the lines the rule applies to');
 const rate = z.number().int().min(2).max(1_000_000).describe('keep one line in `rate`');
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { named, uuidSchema } from '@millrace/service-kit';
+import { named, uuidSchema, nonBlank } from '@millrace/service-kit';
 import { timeBoundSchema } from '../search/params.schemas';
 
 export const viewSchema = named('SavedViewRequest', z.object({
-  name: z.string().trim().min(1).max(200),
+  name: nonBlank(200),
   query: z.string().max(4096).default(''),
   from: timeBoundSchema.default('-1h'),
   to: timeBoundSchema.nullable().optional(),

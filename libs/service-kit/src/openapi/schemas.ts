@@ -69,3 +69,11 @@ export function namedV4<T>(name: string, schema: z4.ZodType<T>, meta?: SchemaMet
   delete json.$schema;
   return named(name, z.custom<T>(), { ...json, ...meta } as SchemaMeta);
 }
+
+/**
+ * A name or title: trimmed, 1 to `max` characters. The pattern says in the document what the
+ * trim implies (at least one character that is not white space).
+ */
+export function nonBlank(max: number) {
+  return z.string().trim().min(1).max(max).regex(/\S/, 'must not be blank');
+}

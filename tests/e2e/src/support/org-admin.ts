@@ -33,6 +33,14 @@ export async function setOrgSettings(authUrl: string, org: string, settings: { i
   if (changed.status >= 300) throw new Error(`settings answered ${changed.status}: ${JSON.stringify(changed.body)}`);
 }
 
+/** A session access token of the organisation's owner (made through the auth CLI on first use). */
+export async function ownerSession(authUrl: string, org: string): Promise<string> {
+  const { email, password } = createOwner(org);
+  const session = await request<{ accessToken: string }>('POST', `${authUrl}/v1/sessions`, { body: { email, password, org } });
+  if (session.status >= 300) throw new Error(`log-in answered ${session.status}: ${JSON.stringify(session.body)}`);
+  return session.body.accessToken;
+}
+
 /** One counter of the gateway's /metrics (0 when absent). */
 export async function gatewayMetric(ingestUrl: string, name: string, labels: Record<string, string>): Promise<number> {
   const text = await (await fetch(`${ingestUrl}/metrics`)).text();
