@@ -28,5 +28,5 @@ export {
 export type { InputLocation, InvalidField } from './validation';
 export { Endpoint, ApiTag, ENDPOINT_METADATA, API_TAG_METADATA } from './openapi/endpoint';
 export type { EndpointOptions, ResponseSpec } from './openapi/endpoint';
-export { buildOpenApiDocument, describeApplication, controllersOf, routesOf } from './openapi/document';
+export { buildOpenApiDocument, describeApplication, controllersOf, routesOf, routeDrift } from './openapi/document';
 export type { OpenApiOptions, OperationSecurity, ManualRoute, BuiltDocument, DiscoveredRoute } from './openapi/document';

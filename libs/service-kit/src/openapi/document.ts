@@ -366,3 +366,26 @@ export function buildOpenApiDocument(rootModule: unknown, options: OpenApiOption
   if (problems.length > 0) throw new Error(`the OpenAPI document of ${options.title} is incomplete:\n  ${problems.join('\n  ')}`);
   return document;
 }
+
+/**
+ * How the routes a started service serves (`routesServedBy`) and its document disagree: routes
+ * served but not documented, documented but not served, and operations without a typed answer.
+ * The docs' own routes (`/docs…`) are left out.
+ */
+export function routeDrift(served: string[], document: BuiltDocument['document']): { undocumented: string[]; notServed: string[]; untyped: string[] } {
+  const own = served.filter((r) => !/^get \/docs(\/|$)/.test(r));
+  const documented: string[] = [];
+  const untyped: string[] = [];
+  for (const [p, item] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, { responses: Record<string, { content?: object }> }>)) {
+      documented.push(`${method} ${p}`);
+      const success = Object.entries(op.responses).filter(([status]) => /^[12]/.test(status));
+      if (success.length === 0 || success.some(([status, answer]) => status !== '204' && !answer.content)) untyped.push(`${method} ${p}`);
+    }
+  }
+  return {
+    undocumented: own.filter((r) => !documented.includes(r)),
+    notServed: documented.filter((r) => !own.includes(r)),
+    untyped,
+  };
+}
