@@ -1,5 +1,6 @@
 // First: zod schemas learn OpenAPI metadata before any schema is defined.
 export { named, namedV4, nonBlank, documented, errorBodySchema, invalidFieldSchema, timestampSchema, uuidSchema } from './openapi/schemas';
+export type { SchemaMeta } from './openapi/schemas';
 export {
   ConfigError, loadConfig, baseConfigSchema, natsConfigSchema, databaseConfigSchema, openSearchConfigSchema,
   booleanFlag, portSetting,
@@ -28,5 +29,5 @@ export {
 export type { InputLocation, InvalidField } from './validation';
 export { Endpoint, ApiTag, ENDPOINT_METADATA, API_TAG_METADATA } from './openapi/endpoint';
 export type { EndpointOptions, ResponseSpec } from './openapi/endpoint';
-export { buildOpenApiDocument, describeApplication, controllersOf, routesOf, routeDrift } from './openapi/document';
-export type { OpenApiOptions, OperationSecurity, ManualRoute, BuiltDocument, DiscoveredRoute } from './openapi/document';
+export { buildOpenApiDocument, describeApplication, controllersOf, routesOf, routeDrift, inputsOf } from './openapi/document';
+export type { OpenApiOptions, OperationSecurity, ManualRoute, BuiltDocument, DiscoveredRoute, RouteInputs } from './openapi/document';

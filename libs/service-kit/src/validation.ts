@@ -73,9 +73,15 @@ export class RequestValidationError extends BadRequestException {
   }
 }
 
+/** In a query string, `?limit=` means no limit given: empty values are left out before validation. */
+function withoutEmpty(query: unknown): unknown {
+  if (!query || typeof query !== 'object') return query ?? {};
+  return Object.fromEntries(Object.entries(query as Record<string, unknown>).filter(([, v]) => v !== ''));
+}
+
 /** Validate a value against a schema, or throw the one 400 naming every invalid field. */
 export function validate<S extends ZodTypeAny>(schema: S, value: unknown, location: InputLocation): z.output<S> {
-  const result = schema.safeParse(value ?? (location === 'body' ? undefined : {}));
+  const result = schema.safeParse(location === 'query' ? withoutEmpty(value) : value ?? (location === 'body' ? undefined : {}));
   if (result.success) return result.data;
   // Refinements (a query that must parse, a template, a time zone) are checks no JSON Schema can
   // state: their failures are invalid_value; anything the documented schema says is validation_failed.

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { logEventSchema } from '@millrace/log-schema';
-import { documented, namedV4 } from '@millrace/service-kit';
+import { documented, namedV4, type SchemaMeta } from '@millrace/service-kit';
 
-/** Query-string integers: digits only, within bounds (an empty value counts as absent). */
+/** An optional query-string integer within bounds (`?limit=` counts as absent: the pipe drops empty values). */
 export function queryInt(min: number, max: number, description: string) {
-  return z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).optional()).describe(description);
+  // Coercion would let zod-to-openapi call it nullable; a query string has no null.
+  return documented(z.coerce.number().int().min(min).max(max), { nullable: false } as SchemaMeta).optional().describe(description);
 }
 
 /** A time bound as people write it; read by parseTimeBound (a 400 naming it when it is no time). */

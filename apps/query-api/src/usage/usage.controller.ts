@@ -25,7 +25,7 @@ export class UsageController {
   async usage(@CurrentPrincipal() p: Principal, @ValidQuery(usageQuerySchema) query: z.infer<typeof usageQuerySchema>): Promise<z.infer<typeof usageSchema>> {
     const { day } = query;
     if (day !== undefined && Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new InvalidValueError({ path: 'day', location: 'query' }, 'day must be a date YYYY-MM-DD');
-    let body: { error?: string; day: string } & Record<string, unknown>;
+    let body: { error?: string } & z.infer<typeof usageSchema>;
     try {
       const reply = await this.nc.request(USAGE_SUBJECTS.usageGet, encoder.encode(JSON.stringify({ tenant: p.tenant, ...(day ? { day } : {}) })), { timeout: 3000 });
       body = JSON.parse(decoder.decode(reply.data));

@@ -11,7 +11,12 @@ const tally = z.object({
   noIndex: z.number(), overQuota: z.number(), overQuotaBytes: z.number(),
 }).passthrough();
 
-export const usageSchema = named('Usage', z.object({
-  day: z.string(),
-}).passthrough().describe('the day’s totals and per-app tallies (received, kept, excluded, sampled, noIndex, overQuota; lines and bytes) and the quota state'));
 export const appTallySchema = named('AppTally', tally);
+
+export const usageSchema = named('Usage', z.object({
+  tenant: z.string(),
+  day: z.string(),
+  apps: z.array(appTallySchema.and(z.object({ app: z.string() }))).describe('per app: lines and bytes received, kept, excluded, sampled out, not indexed, over quota'),
+  totals: appTallySchema,
+  quota: z.object({ exceeded: z.boolean(), usedBytes: z.number(), limitBytes: z.number().describe('0 = unlimited'), resetAt: z.number() }).passthrough(),
+}).passthrough());

@@ -979,7 +979,7 @@ export interface components {
             kind: "presence";
             /** @default 100 */
             maxGroups: number;
-            mutedUntil?: string | number | unknown | unknown;
+            mutedUntil?: (string | null) | (number | null);
             name: string;
             /** @default true */
             notifyOnResolve: boolean;
@@ -1075,7 +1075,7 @@ export interface components {
             kind: "absence";
             /** @default 100 */
             maxGroups: number;
-            mutedUntil?: string | number | unknown | unknown;
+            mutedUntil?: (string | null) | (number | null);
             name: string;
             /** @default true */
             notifyOnResolve: boolean;
@@ -1171,7 +1171,7 @@ export interface components {
             kind: "threshold";
             /** @default 100 */
             maxGroups: number;
-            mutedUntil?: string | number | unknown | unknown;
+            mutedUntil?: (string | null) | (number | null);
             name: string;
             /** @default true */
             notifyOnResolve: boolean;
@@ -1195,6 +1195,17 @@ export interface components {
             throttleSeconds: number;
             value: number;
             windowSeconds: number;
+        };
+        AppTally: {
+            excluded: number;
+            kept: number;
+            keptBytes: number;
+            noIndex: number;
+            overQuota: number;
+            overQuotaBytes: number;
+            received: number;
+            receivedBytes: number;
+            sampled: number;
         };
         Archive: {
             createdAt: string;
@@ -1798,9 +1809,21 @@ export interface components {
                 value: string | number;
             }[];
         };
-        /** @description the day’s totals and per-app tallies (received, kept, excluded, sampled, noIndex, overQuota; lines and bytes) and the quota state */
         Usage: {
+            /** @description per app: lines and bytes received, kept, excluded, sampled out, not indexed, over quota */
+            apps: (components["schemas"]["AppTally"] & {
+                app: string;
+            })[];
             day: string;
+            quota: {
+                exceeded: boolean;
+                /** @description 0 = unlimited */
+                limitBytes: number;
+                resetAt: number;
+                usedBytes: number;
+            };
+            tenant: string;
+            totals: components["schemas"]["AppTally"];
         };
     };
     responses: {
@@ -2712,9 +2735,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description lines after the event (default 20) */
-                after?: number | null;
+                after?: number;
                 /** @description lines before the event (default 20) */
-                before?: number | null;
+                before?: number;
             };
             header?: never;
             path: {
@@ -3424,7 +3447,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description matching lines from before the tail to send first (default TAIL_BACKLOG_DEFAULT = 100, at most TAIL_BACKLOG_MAX) */
-                backlog?: number | null;
+                backlog?: number;
                 /** @description resume after this id (as the Last-Event-ID header) */
                 lastEventId?: string;
                 q?: string;
@@ -3469,7 +3492,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description matching lines from before the tail to send first (default TAIL_BACKLOG_DEFAULT = 100, at most TAIL_BACKLOG_MAX) */
-                backlog?: number | null;
+                backlog?: number;
                 /** @description resume after this id (as the Last-Event-ID header) */
                 lastEventId?: string;
                 q?: string;

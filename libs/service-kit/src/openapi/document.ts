@@ -128,7 +128,7 @@ export function routesOf(controllers: Type<unknown>[]): DiscoveredRoute[] {
   return routes;
 }
 
-interface RouteInputs {
+export interface RouteInputs {
   body?: ZodTypeAny;
   query?: ZodTypeAny;
   params?: ZodTypeAny;
@@ -143,7 +143,7 @@ const LOCATION_OF: Partial<Record<number, InputLocation>> = {
 
 
 /** The schemas of a handler's validation pipes; any body, query, path or header read without one is a problem. */
-function inputsOf(route: DiscoveredRoute): RouteInputs {
+export function inputsOf(route: DiscoveredRoute): RouteInputs {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handlerName) ?? {}) as Record<string, { data?: unknown; pipes?: unknown[] }>;
   const inputs: RouteInputs = { usesResponse: false, problems: [] };
   const headers = Reflect.getMetadata(HEADERS_SCHEMA_METADATA, route.controller, route.handlerName) as ZodTypeAny | undefined;
@@ -337,11 +337,19 @@ export function describeApplication(rootModule: unknown, options: OpenApiOptions
 function withoutUntypedNullable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutUntypedNullable);
   if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  const source = node as Record<string, unknown>;
+  const source = { ...(node as Record<string, unknown>) };
+  // `z.union([a, b, z.null()])` comes out as anyOf [a, b, {nullable: true}]: null goes onto the alternatives.
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const alternatives = source[key];
+    if (!Array.isArray(alternatives)) continue;
+    const isNull = (a: unknown) => !!a && typeof a === 'object' && (a as Record<string, unknown>).nullable === true && Object.keys(a as object).length === 1;
+    if (!alternatives.some(isNull)) continue;
+    source[key] = alternatives.filter((a) => !isNull(a)).map((a) => (a && typeof a === 'object' && 'type' in (a as object) ? { ...(a as object), nullable: true } : a));
+  }
   const untyped = source.nullable === true && !('type' in source) && !('$ref' in source) && !('anyOf' in source) && !('oneOf' in source) && !('allOf' in source);
+  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
-    if (untyped && key === 'nullable') continue;
+    if (key === 'nullable' && (untyped || value === false)) continue;
     out[key] = key === 'example' || key === 'examples' ? value : withoutUntypedNullable(value);
   }
   return out;
