@@ -41,12 +41,12 @@ export async function clientTypes(document, name) {
 }
 
 /** Every generated file with the content it should have. */
-export async function expectedFiles() {
+export async function expectedFiles(client = CLIENT) {
   const files = [];
   for (const service of SERVICES) {
     const document = buildDocument(service);
-    files.push({ file: path.join(CLIENT, 'openapi', `${service.name}.json`), content: documentJson(document) });
-    files.push({ file: path.join(CLIENT, 'src', 'generated', `${service.name}.ts`), content: await clientTypes(document, service.name) });
+    files.push({ file: path.join(client, 'openapi', `${service.name}.json`), content: documentJson(document) });
+    files.push({ file: path.join(client, 'src', 'generated', `${service.name}.ts`), content: await clientTypes(document, service.name) });
   }
   return files;
 }
@@ -59,10 +59,11 @@ function read(file) {
   }
 }
 
-export async function main(argv = process.argv.slice(2)) {
+/** Write the files (or, with --check, compare them); `client` is libs/api-client unless a test says otherwise. */
+export async function main(argv = process.argv.slice(2), client = CLIENT) {
   const check = argv.includes('--check');
   const drifted = [];
-  for (const { file, content } of await expectedFiles()) {
+  for (const { file, content } of await expectedFiles(client)) {
     if (read(file) === content) continue;
     if (check) drifted.push(path.relative(ROOT, file));
     else {
