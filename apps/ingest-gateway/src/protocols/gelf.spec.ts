@@ -42,6 +42,8 @@ describe('GELF over HTTP (POST /gelf)', () => {
   it('takes the app from _app-like fields or facility (Docker sends _container_name)', () => {
     const docker = { version: '1.1', host: 'node-1', short_message: 'hello', level: 6, _container_name: 'web', _image_name: 'nginx:1.25', _tag: 'abc' };
     expect(decodeGelfHttp(Buffer.from(JSON.stringify(docker)), {}).lines[0]).toMatchObject({ app: 'web', level: 'info', meta: { image_name: 'nginx:1.25', tag: 'abc' } });
+    const word = { short_message: 'x', level: 'WARNING' };
+    expect(decodeGelfHttp(Buffer.from(JSON.stringify(word)), {}).lines[0]).toMatchObject({ level: 'warn' });
     // gelf-pro names the app with its `facility` field, sent as `_facility`.
     const gelfPro = { version: '1.1', host: 'h', short_message: 'x', level: 6, _facility: 'billing-api', _owner: 'tom' };
     expect(decodeGelfHttp(Buffer.from(JSON.stringify(gelfPro)), {}).lines[0]).toMatchObject({ app: 'billing-api', meta: { facility: 'billing-api', owner: 'tom' } });

@@ -1,4 +1,4 @@
-import { syslogSeverityLevel } from '@millrace/log-schema';
+import { normaliseLevel, syslogSeverityLevel } from '@millrace/log-schema';
 import { aliasedFields, aliasQuery } from '@millrace/field-aliases';
 import { inflateByMagic } from './decompress';
 import { ProtocolError } from './errors';
@@ -18,7 +18,8 @@ const KEPT_FIELDS = ['full_message', 'facility', 'file', 'line'];
  * No context is read.
  *
  * Mapping: line = `short_message` (`message` accepted); host = `host`; ts = `timestamp`
- * (epoch seconds with decimals) in ms; level = `level` (syslog severity 0-7); app = the app
+ * (epoch seconds with decimals) in ms; level = `level` (syslog severity 0-7, or a level word
+ * some senders put there); app = the app
  * alias among the additional fields (field-alias table: `_app`, `_application_name`,
  * `_service`, Docker's `_container_name`…), else `_facility` (gelf-pro), else `facility`;
  * meta = every `_field` without its underscore (`_id` is reserved by GELF and dropped; the
@@ -90,15 +91,24 @@ function addGelfDoc(out: ResultBuilder, index: number, doc: Fields): void {
   let app: unknown = aliases.app?.value;
   if (app === undefined && typeof meta.facility === 'string' && meta.facility !== '') app = meta.facility;
   meta = aliasedFields(meta, aliases);
-  const level = typeof doc.level === 'number' ? doc.level : typeof doc.level === 'string' ? Number(doc.level) : NaN;
   out.add({
     line: short,
     ts: gelfTimestamp(doc.timestamp),
     host: doc.host,
     app,
-    level: Number.isInteger(level) && level >= 0 && level <= 7 ? syslogSeverityLevel(level) : undefined,
+    level: gelfLevel(doc.level),
     meta,
   });
+}
+
+/**
+ * GELF's `level` is a syslog severity 0-7 (a number, or its digits); some senders put a level
+ * word there instead (`"WARNING"`), taken as a word.
+ */
+function gelfLevel(value: unknown): string | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (Number.isInteger(n)) return n >= 0 && n <= 7 ? syslogSeverityLevel(n) : undefined;
+  return typeof value === 'string' && value.trim() !== '' && Number.isNaN(n) ? normaliseLevel(value) : undefined;
 }
 
 /** Seconds since the epoch with optional decimals → ms. */

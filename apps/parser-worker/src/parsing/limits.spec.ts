@@ -129,6 +129,13 @@ describe('limits', () => {
     expect(events[0].fields).toEqual({ inf: 'Infinity', big: '7', ok: false, none: null, list: [1, 'two', { three: 3 }] });
   });
 
+  it('does not keep a content field that only repeats the line’s own time, level, app or host (pino-loki sends both)', () => {
+    const line = { line: '{"level":40,"time":1710071000000,"msg":"m","pid":1,"hostname":"h1","app":"other"}', level: 'warning', ts: '1710071000000000000', host: 'h1', app: 'api' };
+    const { events } = run([line]);
+    expect(events[0]).toMatchObject({ message: 'm', level: 'warn', host: 'h1', app: 'api', ts: 1710071000000, fields: { pid: 1, app: 'other' } });
+    expect(Object.keys(events[0].fields).sort()).toEqual(['app', 'pid']);
+  });
+
   it('removes the reserved keys it consumed and keeps parsed fields over line meta', () => {
     const { events } = run([{ line: '{"message":"m","level":"info","app":"inner-app","region":"eu"}', meta: { region: 'us', team: 'core' } }]);
     expect(events[0]).toMatchObject({ message: 'm', level: 'info', app: 'inner-app', fields: { region: 'eu', team: 'core' } });

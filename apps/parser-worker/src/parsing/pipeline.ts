@@ -337,11 +337,14 @@ function finishEvent(ev: Pending, batch: RawBatch, stats: ParseStats): { event: 
     if (norm.original === undefined) ts = norm.ts;
     else original ??= p.tsRaw ?? p.tsMs;
     use(skip, nested, keys?.ts);
+  } else if (ts !== undefined && p.tsMs === ts) {
+    use(skip, nested, keys?.ts); // the same time as the line's own (pino-loki sends both)
   }
   if (keys) {
-    if (ev.levelFromContent) use(skip, nested, keys.level);
-    if (ev.appFromContent) use(skip, nested, keys.app);
-    if (ev.hostFromContent) use(skip, nested, keys.host);
+    // A content field used for a slot, or one that only repeats the line's own value, is not kept twice.
+    if (ev.levelFromContent || (ev.level !== undefined && p.level !== undefined && levelFromValue(p.level) === ev.level)) use(skip, nested, keys.level);
+    if (ev.appFromContent || (p.app !== undefined && p.app === raw.app)) use(skip, nested, keys.app);
+    if (ev.hostFromContent || (p.host !== undefined && p.host === raw.host)) use(skip, nested, keys.host);
   }
   let extra: Record<string, unknown> | undefined;
   if (original !== undefined) {
