@@ -100,19 +100,23 @@ function localSecrets(profile) {
 }
 
 /**
- * Archives on a single machine: filesystem destinations live under .millrace/archives/<profile>,
- * and S3 endpoints on loopback (a local S3-compatible server, tools/stack/s3.mjs) are allowed.
+ * Archives on a single machine: filesystem destinations live under .millrace/archives/<profile>.
  */
 function localArchiveEnv(profile) {
-  return { ARCHIVE_FS_ROOT: path.join(REPO_ROOT, '.millrace', 'archives', profile), ARCHIVE_ALLOW_PRIVATE_ENDPOINTS: 'true' };
+  return { ARCHIVE_FS_ROOT: path.join(REPO_ROOT, '.millrace', 'archives', profile) };
 }
 
 /**
- * Alerts on a single machine: notifications link to the local query-api, and channels may reach
- * receivers on loopback (a local webhook or SMTP server).
+ * Outbound targets on a single machine: drains, alert channels and S3 endpoints may be on
+ * loopback or the local network (a local webhook, SMTP, syslog or S3-compatible server). Every
+ * service's own default refuses them; these local settings are the only place that allows
+ * them, and cloud metadata and link-local addresses stay refused even so.
  */
+const LOCAL_OUTBOUND_ENV = { DRAINS_ALLOW_PRIVATE_TARGETS: 'true', CHANNEL_ALLOW_PRIVATE_NETWORKS: 'true', ARCHIVE_ALLOW_PRIVATE_ENDPOINTS: 'true' };
+
+/** Alerts on a single machine: notifications link to the local query-api. */
 function localAlerterEnv(profile) {
-  return { PUBLIC_QUERY_URL: `http://127.0.0.1:${portOf(profile, 'query-api')}`, CHANNEL_ALLOW_PRIVATE_NETWORKS: 'true' };
+  return { PUBLIC_QUERY_URL: `http://127.0.0.1:${portOf(profile, 'query-api')}` };
 }
 
 /**
@@ -150,6 +154,7 @@ function serviceEnv(profile, name, stackEnv, extra = {}) {
     ...localSecrets(profile),
     ...localArchiveEnv(profile),
     ...localAlerterEnv(profile),
+    ...LOCAL_OUTBOUND_ENV,
     ...(service === 'ingest-gateway' ? localGatewayEnv(profile, replica) : {}),
     ...process.env,
     ...stackEnv,

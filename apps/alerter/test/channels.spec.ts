@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { ChannelSender, pagerDutyDedupKey, type ChannelSettings } from '../src/notify/channels';
-import { DeliveryError, isPrivateAddress } from '../src/notify/http-client';
+import { LOOPBACK_HOST_FORMS } from '@millrace/outbound-policy';
 import type { NotificationContext } from '../src/notify/templates';
 import { Receiver } from './support';
 
@@ -122,14 +122,35 @@ describe('channels', () => {
     await expect(away).rejects.toMatchObject({ name: 'DeliveryError', permanent: false });
   });
 
-  it('refuses private and loopback destinations unless allowed', async () => {
-    const sender = new ChannelSender(settings({ allowPrivate: false }));
-    for (const url of [receiver.url('/private'), 'http://localhost:9/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:9/x']) {
-      await expect(sender.deliver({ id: 'n-9', attempt: 1, context, channel: { id: 's', type: 'slack', url } })).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/private address/) });
+  it('refuses private and loopback destinations unless allowed: nothing arrives through any form of the address', async () => {
+    const strict = new ChannelSender(settings({ allowPrivate: false }));
+    const lenient = new ChannelSender(settings());
+    const port = new URL(receiver.url('/')).port;
+    for (const { host, reaches } of LOOPBACK_HOST_FORMS) {
+      for (const type of ['webhook', 'slack'] as const) {
+        const url = `http://${host}:${port}/mapped`;
+        const channel = type === 'webhook' ? { id: 'w', type, url, method: 'POST' as const, headers: {}, contentType: 'application/json' } : { id: 's', type, url };
+        await expect(strict.deliver({ id: 'n-9', attempt: 1, context, channel })).rejects.toMatchObject({ name: 'DeliveryError', permanent: true, message: expect.stringMatching(/may only reach public|only exists inside a network/) });
+        // The same form does reach the receiver where private targets are allowed: the refusal is what stopped it.
+        if (reaches) await lenient.deliver({ id: 'n-9-ok', attempt: 1, context, channel });
+      }
     }
-    expect(receiver.on('/private')).toHaveLength(0);
-    expect([isPrivateAddress('10.1.2.3'), isPrivateAddress('172.31.0.1'), isPrivateAddress('192.168.1.1'), isPrivateAddress('::ffff:127.0.0.1'), isPrivateAddress('fd00::1')]).toEqual([true, true, true, true, true]);
-    expect([isPrivateAddress('8.8.8.8'), isPrivateAddress('172.32.0.1'), isPrivateAddress('2606:4700::1111')]).toEqual([false, false, false]);
-    expect(new DeliveryError('x', true).permanent).toBe(true);
+    expect(receiver.on('/mapped').length).toBe(2 * LOOPBACK_HOST_FORMS.filter((f) => f.reaches).length);
+    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[::ffff:a9fe:a9fe]/', 'http://metadata.google.internal/']) {
+      await expect(lenient.deliver({ id: 'n-10', attempt: 1, context, channel: { id: 's', type: 'slack', url } })).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/never reachable/) });
+    }
+    const mailsBefore = mails.length;
+    for (const host of ['127.0.0.1', '::ffff:127.0.0.1', 'localhost.', '2130706433']) {
+      const channel = { id: 'm', type: 'email' as const, to: ['ops@example.com'], smtp: { host, port: smtpPort, secure: false, requireTLS: false } };
+      await expect(strict.deliver({ id: 'n-11', attempt: 1, context, channel })).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/may only reach public|only exists inside a network/) });
+    }
+    expect(mails.length).toBe(mailsBefore);
+  });
+
+  it('never follows redirects', async () => {
+    receiver.respond('/moved', 302, '', { location: receiver.url('/elsewhere') });
+    await expect(new ChannelSender(settings()).deliver({ id: 'n-12', attempt: 1, context, channel: { id: 's', type: 'slack', url: receiver.url('/moved') } }))
+      .rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/redirects are not followed/) });
+    expect(receiver.on('/elsewhere')).toHaveLength(0);
   });
 });

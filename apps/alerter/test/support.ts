@@ -63,6 +63,7 @@ export interface Received {
 export class Receiver {
   readonly received: Received[] = [];
   status = 200;
+  private readonly answers = new Map<string, { status: number; body: string; headers: Record<string, string> }>();
   private server?: http.Server;
   port = 0;
 
@@ -72,7 +73,9 @@ export class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(this.status, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        const answer = this.answers.get(req.url ?? '');
+        if (answer) res.writeHead(answer.status, answer.headers).end(answer.body);
+        else res.writeHead(this.status, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       });
     });
     this.server.keepAliveTimeout = 100;
@@ -87,6 +90,11 @@ export class Receiver {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Answer requests to `path` this way from now on. */
+  respond(path: string, status: number, body: string, headers: Record<string, string> = {}): void {
+    this.answers.set(path, { status, body, headers });
   }
 
   url(path = '/hook'): string {

@@ -21,6 +21,8 @@ export const archiverConfigSchema = baseConfigSchema
     ARCHIVE_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
     /** Root folder of filesystem destinations; a tenant's `path` is always inside it. Unset: no filesystem destinations. */
     ARCHIVE_FS_ROOT: z.string().refine((v) => v.startsWith('/'), 'must be an absolute path').optional(),
+    /** Let S3 endpoints be loopback or private addresses (single-machine installs with a local store); checked on every connection. Metadata and link-local addresses are refused either way. */
+    ARCHIVE_ALLOW_PRIVATE_ENDPOINTS: booleanFlag.default('false'),
     /** A part (one object) is closed and uploaded when it is this old… */
     ARCHIVE_PART_MAX_AGE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     /** …or holds this many uncompressed bytes… */

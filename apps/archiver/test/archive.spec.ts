@@ -20,6 +20,7 @@ import { RehydrationWorker } from '../src/rehydration/rehydration.worker';
 import { HOUR_MS, hourStart, partKeys } from '../src/archive/layout';
 import { parseManifest, sha256Hex } from '../src/archive/manifest';
 import { SecretBox } from '@millrace/archive-contract';
+import { LOOPBACK_HOST_FORMS, outboundPolicy } from '@millrace/outbound-policy';
 import { S3Store } from '../src/stores/s3-store';
 import { StoreError } from '../src/stores/store';
 import { createBucket, startS3, stopS3, type TestS3 } from './support/s3';
@@ -179,6 +180,8 @@ beforeAll(async () => {
   app = await createTestApp(ArchiverModule.forRoot(loadConfig(archiverConfigSchema, testServiceEnv({
     ARCHIVE_ENCRYPTION_KEY: KEY,
     ARCHIVE_FS_ROOT: fsRoot,
+    // The test's S3 server listens on loopback.
+    ARCHIVE_ALLOW_PRIVATE_ENDPOINTS: 'true',
     ARCHIVE_CONSUMER_NAME: DURABLE,
     ARCHIVE_PART_MAX_AGE_MS: '700',
     ARCHIVE_REHYDRATION_POLL_MS: '200',
@@ -231,14 +234,27 @@ describe('archiving to an S3-compatible store', () => {
     expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/millrace_archive_no_archive_messages_total [1-9]/);
   });
 
+  it('connects to an endpoint only through the outbound policy: no form of a loopback address reaches the store when private endpoints are not allowed', async () => {
+    const strict = outboundPolicy('archives', {}, { allowPrivate: false });
+    const port = new URL(s3.endpoint).port;
+    for (const { host } of LOOPBACK_HOST_FORMS) {
+      const store = new S3Store({ type: 's3', endpoint: `http://${host}:${port}`, region: s3.region, bucket, prefix: '', forcePathStyle: true, accessKeyId: s3.accessKeyId }, s3.secretAccessKey, { timeoutMs: 3000, policy: strict });
+      const error = await store.putVerified(`refused/${encodeURIComponent(host)}`, Buffer.from('x'), 'text/plain', sha256Hex(Buffer.from('x'))).then(() => undefined, (e: unknown) => e);
+      store.close();
+      expect([host, (error as Error | undefined)?.message]).toEqual([host, expect.stringMatching(/may only reach public|only exists inside a network/)]);
+    }
+    expect(await s3Keys('refused/')).toEqual([]);
+  });
+
   it('verifies uploads with the store’s own SHA-256, and tells a refusal from an outage', async () => {
-    const store = new S3Store({ type: 's3', endpoint: s3.endpoint, region: s3.region, bucket, prefix: '', forcePathStyle: true, accessKeyId: s3.accessKeyId }, s3.secretAccessKey, { timeoutMs: 5000 });
+    const local = outboundPolicy('archives', {}, { allowPrivate: true });
+    const store = new S3Store({ type: 's3', endpoint: s3.endpoint, region: s3.region, bucket, prefix: '', forcePathStyle: true, accessKeyId: s3.accessKeyId }, s3.secretAccessKey, { timeoutMs: 5000, policy: local });
     const body = Buffer.from('verified');
     expect(await store.putVerified('probe/object', body, 'text/plain', sha256Hex(body))).toBe('checksum');
     await expect(store.putVerified('probe/bad', body, 'text/plain', sha256Hex(Buffer.from('other')))).rejects.toMatchObject({ permanent: false });
-    const wrongSecret = new S3Store({ type: 's3', endpoint: s3.endpoint, region: s3.region, bucket, prefix: '', forcePathStyle: true, accessKeyId: s3.accessKeyId }, 'wrong', { timeoutMs: 5000 });
+    const wrongSecret = new S3Store({ type: 's3', endpoint: s3.endpoint, region: s3.region, bucket, prefix: '', forcePathStyle: true, accessKeyId: s3.accessKeyId }, 'wrong', { timeoutMs: 5000, policy: local });
     await expect(wrongSecret.check()).rejects.toMatchObject({ permanent: true });
-    const nowhere = new S3Store({ type: 's3', endpoint: 'http://127.0.0.1:9', region: s3.region, bucket, prefix: '', forcePathStyle: true, accessKeyId: 'a' }, 'b', { timeoutMs: 2000 });
+    const nowhere = new S3Store({ type: 's3', endpoint: 'http://127.0.0.1:9', region: s3.region, bucket, prefix: '', forcePathStyle: true, accessKeyId: 'a' }, 'b', { timeoutMs: 2000, policy: local });
     const outage = await nowhere.check().catch((e: unknown) => e);
     expect(outage).toBeInstanceOf(StoreError);
     expect((outage as StoreError).permanent).toBe(false);

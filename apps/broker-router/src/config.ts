@@ -25,8 +25,8 @@ export const routerConfigSchema = baseConfigSchema.merge(natsConfigSchema).merge
   DRAIN_BACKOFF_MAX_MS: ms(30_000, 100),
   /** At most one "drain dropped N lines" error event per drain per this interval. */
   DRAIN_ERROR_REPORT_MS: ms(10_000, 100),
-  /** Deliver to loopback, private, link-local and other non-public addresses (SSRF): on for local installs, off in the Helm chart. */
-  DRAINS_ALLOW_PRIVATE_TARGETS: booleanFlag.default('true'),
+  /** Deliver to loopback, private and other non-public addresses (SSRF). Off by default; `npm start` turns it on. Cloud metadata and link-local addresses are refused either way. */
+  DRAINS_ALLOW_PRIVATE_TARGETS: booleanFlag.default('false'),
 });
 export type RouterConfig = z.infer<typeof routerConfigSchema>;
 export const ROUTER_CONFIG = Symbol('ROUTER_CONFIG');

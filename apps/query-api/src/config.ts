@@ -23,8 +23,10 @@ export const queryApiConfigSchema = baseConfigSchema.merge(natsConfigSchema).mer
   /** A client that takes nothing for this long is cut off. */
   TAIL_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   TAIL_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
-  /** Let drains point at loopback, private or link-local addresses (SSRF): on for local installs, off in the Helm chart. */
-  DRAINS_ALLOW_PRIVATE_TARGETS: booleanFlag.default('true'),
+  /** Let drains point at loopback, private and other non-public addresses (SSRF). Off by default; `npm start` turns it on. Cloud metadata and link-local addresses are refused either way. */
+  DRAINS_ALLOW_PRIVATE_TARGETS: booleanFlag.default('false'),
+  /** Let alert channels (webhook, Slack, SMTP servers) point at non-public addresses; checked here when saved, by the alerter when sending. */
+  CHANNEL_ALLOW_PRIVATE_NETWORKS: booleanFlag.default('false'),
 });
 export type QueryApiConfig = z.infer<typeof queryApiConfigSchema>;
 export const QUERY_API_CONFIG = Symbol('QUERY_API_CONFIG');

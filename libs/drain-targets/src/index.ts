@@ -1,3 +1,3 @@
-/** Drain targets: one parser and one address policy for the API that accepts them and the router that connects. */
-export { parseDrainUrl, isPrivateAddress, checkPublicTarget, maskDrainUrl } from './target';
+/** Drain targets: one URL parser for the API that accepts them and the router that connects (addresses: @millrace/outbound-policy). */
+export { parseDrainUrl, maskDrainUrl } from './target';
 export type { DrainTarget, DrainTransport } from './target';

@@ -1,4 +1,4 @@
-import { isPrivateAddress, maskDrainUrl, parseDrainUrl } from './target';
+import { maskDrainUrl, parseDrainUrl } from './target';
 
 describe('drain targets', () => {
   it('parses the four kinds of target', () => {
@@ -14,13 +14,6 @@ describe('drain targets', () => {
     expect(() => parseDrainUrl('syslog+tcp://logs.example.com')).toThrow(/port/);
     expect(() => parseDrainUrl('not a url')).toThrow(/not a URL/);
     expect(() => parseDrainUrl('file:///etc/passwd')).toThrow(/scheme/);
-  });
-
-  it('knows the non-public address ranges (SSRF)', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1', '224.0.0.1']) {
-      expect([a, isPrivateAddress(a)]).toEqual([a, true]);
-    }
-    for (const a of ['8.8.8.8', '172.32.0.1', '1.1.1.1', '2606:4700::1111', '::ffff:8.8.8.8']) expect([a, isPrivateAddress(a)]).toEqual([a, false]);
   });
 
   it('masks credentials in user info and query values', () => {

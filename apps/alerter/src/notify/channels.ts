@@ -1,9 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
+import { outboundPolicy, OutboundRefusedError, type OutboundPolicy } from '@millrace/outbound-policy';
 import type { Channel, SmtpSettings } from '../definitions/alert-definition';
-import { checkDestination, DeliveryError, isPrivateAddress, send } from './http-client';
+import { DeliveryError, outboundAgents, send, type OutboundAgents } from './http-client';
 import { DEFAULT_TEMPLATES, defaultWebhookBody, render, type NotificationContext } from './templates';
 
 export interface ChannelSettings {
@@ -11,6 +11,7 @@ export interface ChannelSettings {
   smtpUrl?: string;
   smtpFrom: string;
   timeoutMs: number;
+  /** CHANNEL_ALLOW_PRIVATE_NETWORKS: channels may reach non-public addresses (never metadata ones). */
   allowPrivate: boolean;
 }
 
@@ -35,7 +36,16 @@ export function pagerDutyDedupKey(alertId: string, group: string): string {
  * honours it sees one notification even when a crash made the alerter send it twice.
  */
 export class ChannelSender {
-  constructor(private readonly settings: ChannelSettings) {}
+  private readonly policy: OutboundPolicy;
+  /** The operator's own SMTP server (SMTP_URL) may be on a private network; metadata addresses stay refused. */
+  private readonly operatorPolicy: OutboundPolicy;
+  private readonly agents: OutboundAgents;
+
+  constructor(private readonly settings: ChannelSettings) {
+    this.policy = outboundPolicy('channels', {}, { allowPrivate: settings.allowPrivate });
+    this.operatorPolicy = outboundPolicy('channels', {}, { allowPrivate: true });
+    this.agents = outboundAgents(this.policy);
+  }
 
   async deliver(d: Delivery): Promise<string> {
     switch (d.channel.type) {
@@ -58,7 +68,7 @@ export class ChannelSender {
   }
 
   private async post(url: string, method: string, headers: Record<string, string>, body: string): Promise<string> {
-    const res = await send(url, { method, headers, body, timeoutMs: this.settings.timeoutMs, allowPrivate: this.settings.allowPrivate });
+    const res = await send(url, { method, headers, body, timeoutMs: this.settings.timeoutMs, agents: this.agents });
     return `HTTP ${res.status}`;
   }
 
@@ -104,8 +114,7 @@ export class ChannelSender {
   private async email(d: Delivery, c: Extract<Channel, { type: 'email' }>): Promise<string> {
     const smtp = c.smtp ?? this.defaultSmtp();
     if (!smtp) throw new DeliveryError('the channel names no SMTP server and SMTP_URL is not set', true);
-    // The operator's own server (SMTP_URL) may well be on a private network; a tenant's may not.
-    const address = await this.resolveSmtpHost(smtp.host, this.settings.allowPrivate || !c.smtp);
+    const address = await this.resolveSmtpHost(smtp.host, c.smtp ? this.policy : this.operatorPolicy);
     const transport = nodemailer.createTransport({
       host: address,
       port: smtp.port ?? (smtp.secure ? 465 : 587),
@@ -152,11 +161,12 @@ export class ChannelSender {
   }
 
   /** Connect to an address checked here, not to whatever the name resolves to later. */
-  private async resolveSmtpHost(host: string, allowPrivate: boolean): Promise<string> {
-    checkDestination(host, allowPrivate);
-    if (isIP(host)) return host;
-    const { address } = await lookup(host);
-    if (!allowPrivate && isPrivateAddress(address)) throw new DeliveryError(`${host} resolves to ${address}, a private address`, true);
-    return address;
+  private async resolveSmtpHost(host: string, policy: OutboundPolicy): Promise<string> {
+    try {
+      return (await policy.resolve(host)).address;
+    } catch (error) {
+      if (error instanceof OutboundRefusedError) throw new DeliveryError(error.message, true, { cause: error });
+      throw new DeliveryError(`SMTP: ${(error as Error).message}`, false, { cause: error });
+    }
   }
 }

@@ -7,6 +7,7 @@ import { StoreError, type ArchiveStore } from '../stores/store';
 import type { ArchiveConfigItem, ArchiveDestination, DestinationSecret, DestinationStatusView } from '@millrace/archive-contract';
 import { failingDestinations } from './metrics';
 import { SecretBox } from '@millrace/archive-contract';
+import { outboundPolicy, type OutboundPolicy } from '@millrace/outbound-policy';
 
 /** A tenant's archive as the archiver uses it: its destination and a store to reach it. */
 export interface TenantArchive {
@@ -40,6 +41,8 @@ interface Health {
 export class Destinations implements OnModuleDestroy {
   private readonly logger = new Logger('Destinations');
   private readonly box?: SecretBox;
+  /** S3 connections are checked by it when they are made (ARCHIVE_ALLOW_PRIVATE_ENDPOINTS). */
+  private readonly outbound: OutboundPolicy;
   private readonly feed: ConfigFeed<ArchiveConfigItem, TenantArchive>;
   private readonly current = new Map<string, TenantArchive>();
   private readonly health = new Map<string, Health>();
@@ -51,6 +54,7 @@ export class Destinations implements OnModuleDestroy {
     @Inject(ARCHIVER_CONFIG) private readonly config: ArchiverConfig,
   ) {
     this.box = config.ARCHIVE_ENCRYPTION_KEY ? new SecretBox(config.ARCHIVE_ENCRYPTION_KEY) : undefined;
+    this.outbound = outboundPolicy('archives', config);
     this.feed = new ConfigFeed<ArchiveConfigItem, TenantArchive>({
       nc,
       kind: 'archives',
@@ -205,7 +209,7 @@ export class Destinations implements OnModuleDestroy {
       } catch {
         throw new StoreError('the destination credentials do not open with this ARCHIVE_ENCRYPTION_KEY', true);
       }
-      return new S3Store(d, secret.secretAccessKey, { timeoutMs: this.config.ARCHIVE_STORE_TIMEOUT_MS });
+      return new S3Store(d, secret.secretAccessKey, { timeoutMs: this.config.ARCHIVE_STORE_TIMEOUT_MS, policy: this.outbound });
     }
     throw new StoreError(`unknown destination type ${(d as { type?: string }).type}`, true);
   }

@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { S3Destination } from '@millrace/archive-contract';
+import type { OutboundPolicy } from '@millrace/outbound-policy';
 import { StoreError, type ArchiveStore, type ObjectInfo, type Verification } from './store';
 
 /** Error names meaning the configuration is wrong: retrying cannot help until it changes. */
@@ -15,6 +16,8 @@ const PERMANENT = new Set([
 
 export interface S3StoreOptions {
   timeoutMs: number;
+  /** Every connection to the store is checked by it, on the resolved address (ARCHIVE_ALLOW_PRIVATE_ENDPOINTS). */
+  policy: OutboundPolicy;
 }
 
 /**
@@ -40,7 +43,13 @@ export class S3Store implements ArchiveStore {
       credentials: { accessKeyId: destination.accessKeyId, secretAccessKey },
       // Our own retries are the JetStream redeliveries; the SDK tries twice at most.
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: Math.min(5000, options.timeoutMs), requestTimeout: options.timeoutMs },
+      // The SDK's Node handler connects through the policy's agents (it never follows redirects).
+      requestHandler: {
+        connectionTimeout: Math.min(5000, options.timeoutMs),
+        requestTimeout: options.timeoutMs,
+        httpAgent: options.policy.httpAgent({ keepAlive: true, maxSockets: 50 }),
+        httpsAgent: options.policy.httpsAgent({ keepAlive: true, maxSockets: 50 }),
+      },
       // We send the SHA-256 ourselves; no additional CRC trailers (not every S3-compatible store reads them).
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',

@@ -12,6 +12,7 @@ import { DrainWorker, type DrainStatusSnapshot } from './drain-worker';
 import type { DrainLine } from './framing';
 import { HttpSender, SyslogSender, type DrainSender } from './senders';
 import { parseDrainUrl } from '@millrace/drain-targets';
+import { outboundPolicy, type OutboundPolicy } from '@millrace/outbound-policy';
 
 /** Request-reply subject answered by the router: `{tenant, ids?}` → `{drains: {[id]: DrainStatusSnapshot}}`. */
 export const DRAIN_STATUS_SUBJECT = 'router.drains.status';
@@ -53,6 +54,8 @@ export class DrainManager implements OnModuleInit {
   private readonly feed: ConfigFeed<DrainItem, CompiledDrain[]>;
   private readonly workers = new Map<string, DrainWorker>();
   private readonly signatures = new Map<string, string>();
+  /** Every drain connection is checked by it (DRAINS_ALLOW_PRIVATE_TARGETS). */
+  private readonly outbound: OutboundPolicy;
   private subscription?: Subscription;
   private timers: NodeJS.Timeout[] = [];
   private flushing?: Promise<void>;
@@ -63,6 +66,7 @@ export class DrainManager implements OnModuleInit {
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
     private readonly db: DataSource,
   ) {
+    this.outbound = outboundPolicy('drains', config);
     this.feed = new ConfigFeed<DrainItem, CompiledDrain[]>({
       nc,
       kind: 'drains',
@@ -125,7 +129,7 @@ export class DrainManager implements OnModuleInit {
 
   private sender(item: DrainItem): DrainSender {
     const target = parseDrainUrl(item.url);
-    const options = { drainId: item.id, timeoutMs: this.config.DRAIN_TIMEOUT_MS, allowPrivate: this.config.DRAINS_ALLOW_PRIVATE_TARGETS };
+    const options = { drainId: item.id, timeoutMs: this.config.DRAIN_TIMEOUT_MS, policy: this.outbound };
     return target.transport.startsWith('syslog') ? new SyslogSender(target, options) : new HttpSender(target, item.format ?? 'logplex', options);
   }
 

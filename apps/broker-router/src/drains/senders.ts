@@ -1,9 +1,9 @@
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net, { isIP } from 'node:net';
-import tls from 'node:tls';
-import { isPrivateAddress, type DrainTarget } from '@millrace/drain-targets';
+import type tls from 'node:tls';
+import type { DrainTarget } from '@millrace/drain-targets';
+import { OutboundRefusedError, type OutboundPolicy } from '@millrace/outbound-policy';
 import { jsonBody, logplexBody, syslogFrames, type DrainLine } from './framing';
 
 /** A failed delivery; `permanent` ones are not retried (the batch is dropped and counted). */
@@ -22,30 +22,15 @@ export interface DrainSender {
 export interface SenderOptions {
   drainId: string;
   timeoutMs: number;
-  allowPrivate: boolean;
+  /** Checks every connection (at connect time, on the resolved address that is then connected to). */
+  policy: OutboundPolicy;
 }
 
 export type HttpFormat = 'logplex' | 'json';
 
-/** DNS lookup that refuses non-public addresses (checked on the resolved address, at connect time, so DNS rebinding does not help). */
-function guardedLookup(allowPrivate: boolean): net.LookupFunction | undefined {
-  if (allowPrivate) return undefined;
-  return ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error);
-      const list = addresses as dns.LookupAddress[];
-      const bad = list.find((a) => isPrivateAddress(a.address));
-      if (bad) return callback(new DeliveryError(`refused: ${hostname} resolves to the non-public address ${bad.address} (DRAINS_ALLOW_PRIVATE_TARGETS=false)`, true));
-      if (options.all) return callback(null, list);
-      callback(null, list[0].address, list[0].family);
-    });
-  }) as unknown as net.LookupFunction;
-}
-
-function refuseLiteral(target: DrainTarget, allowPrivate: boolean): void {
-  if (!allowPrivate && isIP(target.host) && isPrivateAddress(target.host)) {
-    throw new DeliveryError(`refused: ${target.host} is a non-public address (DRAINS_ALLOW_PRIVATE_TARGETS=false)`, true);
-  }
+/** A refusal of the outbound policy is permanent: retrying the same target cannot help. */
+function deliveryError(error: Error): DeliveryError {
+  return error instanceof DeliveryError ? error : new DeliveryError(error.message, error instanceof OutboundRefusedError);
 }
 
 /** HTTP(S) drain: one POST per batch, Logplex frames or a JSON array; 2xx is success. */
@@ -53,12 +38,11 @@ export class HttpSender implements DrainSender {
   private readonly agent: http.Agent;
 
   constructor(private readonly target: DrainTarget, private readonly format: HttpFormat, private readonly options: SenderOptions) {
-    const Agent = target.transport === 'https' ? https.Agent : http.Agent;
-    this.agent = new Agent({ keepAlive: true, maxSockets: 1, lookup: guardedLookup(options.allowPrivate) } as https.AgentOptions);
+    const agentOptions = { keepAlive: true, maxSockets: 1 };
+    this.agent = target.transport === 'https' ? options.policy.httpsAgent(agentOptions) : options.policy.httpAgent(agentOptions);
   }
 
   send(lines: DrainLine[], frameId: string): Promise<void> {
-    refuseLiteral(this.target, this.options.allowPrivate);
     const body = this.format === 'json' ? jsonBody(lines) : logplexBody(lines);
     const headers: Record<string, string> = {
       'content-type': this.format === 'json' ? 'application/json' : 'application/logplex-1',
@@ -79,6 +63,8 @@ export class HttpSender implements DrainSender {
           clearTimeout(timer);
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve();
+          // Redirects are never followed: the target is the one that was checked, not where it points.
+          else if (status >= 300 && status < 400) reject(new DeliveryError(`HTTP ${status} from the endpoint (redirects are not followed; point the drain at the final URL)`, true));
           else reject(new DeliveryError(`HTTP ${status} from the endpoint`, status >= 400 && status < 500 && status !== 408 && status !== 429));
         });
         res.on('error', (e) => reject(new DeliveryError(e.message)));
@@ -86,7 +72,7 @@ export class HttpSender implements DrainSender {
       const timer = setTimeout(() => req.destroy(new DeliveryError(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
       req.on('error', (e) => {
         clearTimeout(timer);
-        reject(e instanceof DeliveryError ? e : new DeliveryError(e.message));
+        reject(deliveryError(e));
       });
       req.end(body);
     });
@@ -111,12 +97,17 @@ export class SyslogSender implements DrainSender {
   private connect(): Promise<net.Socket> {
     if (this.socket && !this.socket.destroyed && this.socket.writable) return Promise.resolve(this.socket);
     if (this.connecting) return this.connecting;
-    refuseLiteral(this.target, this.options.allowPrivate);
     this.connecting = new Promise<net.Socket>((resolve, reject) => {
-      const common = { host: this.target.host, port: this.target.port, lookup: guardedLookup(this.options.allowPrivate) };
-      const socket = this.target.transport === 'syslog+tls'
-        ? tls.connect({ ...common, servername: isIP(this.target.host) ? undefined : this.target.host })
-        : net.connect(common);
+      const common = { host: this.target.host, port: this.target.port };
+      let socket: net.Socket | tls.TLSSocket;
+      try {
+        socket = this.target.transport === 'syslog+tls'
+          ? this.options.policy.connectTls({ ...common, servername: isIP(this.target.host) ? undefined : this.target.host })
+          : this.options.policy.connect(common);
+      } catch (error) {
+        reject(deliveryError(error as Error));
+        return;
+      }
       const timer = setTimeout(() => socket.destroy(new DeliveryError(`cannot connect within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
       socket.once(this.target.transport === 'syslog+tls' ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
@@ -133,7 +124,7 @@ export class SyslogSender implements DrainSender {
       });
       socket.once('error', (e) => {
         clearTimeout(timer);
-        reject(e instanceof DeliveryError ? e : new DeliveryError(e.message));
+        reject(deliveryError(e));
       });
     }).finally(() => (this.connecting = undefined));
     return this.connecting;

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { ConfigPublisher, NATS_CONNECTION, type NatsConnection } from '@millrace/messaging';
 import type { Principal } from '@millrace/auth-token';
 import { validate as validateInput } from '@millrace/service-kit';
+import { outboundPolicy, OutboundRefusedError, type OutboundPolicy } from '@millrace/outbound-policy';
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
 import { AlertEntity } from './alert.entity';
 import {
@@ -46,12 +47,15 @@ function validate(body: unknown): AlertInput {
 export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Alerts');
   private readonly publisher: ConfigPublisher<AlertFeedItem>;
+  /** CHANNEL_ALLOW_PRIVATE_NETWORKS: where channels may point. */
+  private readonly outbound: OutboundPolicy;
 
   constructor(
     @InjectRepository(AlertEntity) private readonly alerts: Repository<AlertEntity>,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(QUERY_API_CONFIG) private readonly config: QueryApiConfig,
   ) {
+    this.outbound = outboundPolicy('channels', config);
     this.publisher = new ConfigPublisher<AlertFeedItem>(nc, 'alerts', async (tenant) => {
       const rows = await this.alerts.find({ where: tenant ? { tenant } : {}, order: { createdAt: 'ASC' } });
       return rows.map((r) => this.feedItem(r));
@@ -101,6 +105,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   async create(principal: Principal, body: unknown): Promise<AlertEntity> {
     const n = this.normalised(validate(body));
+    await this.checkChannels(n.channels);
     if ((await this.alerts.countBy({ tenant: principal.tenant })) >= this.config.ALERTS_MAX_PER_TENANT) {
       throw new ConflictException(`an organisation may have at most ${this.config.ALERTS_MAX_PER_TENANT} alerts`);
     }
@@ -128,6 +133,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     if (changes.kind && changes.kind !== row.kind) for (const key of Object.keys(row.settings)) if (!(key in changes)) delete merged[key];
     for (const [key, value] of Object.entries(changes)) if (value === null && key !== 'mutedUntil') delete merged[key];
     const n = this.normalised(validate(merged));
+    await this.checkChannels(n.channels);
     Object.assign(row, { name: n.name, kind: n.kind, query: n.query, settings: n.settings, channels: n.channels, enabled: n.enabled, mutedUntil: n.mutedUntil ?? null });
     const saved = await this.save(row);
     this.publisher.changed(tenant);
@@ -176,6 +182,22 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     if (reply.ok) return reply.result;
     if (reply.status === 400) throw new BadRequestException(reply.message);
     throw new ServiceUnavailableException({ message: reply.message ?? 'the alerter could not answer', retryAfterSeconds: 5 });
+  }
+
+  /** Channel targets are checked by the outbound policy when saved (the alerter checks again when it connects). */
+  private async checkChannels(channels: StoredChannel[]): Promise<void> {
+    for (const [i, c] of channels.entries()) {
+      const target = c.type === 'webhook' || c.type === 'slack' ? { field: 'url', check: () => this.outbound.checkUrl(c.url) }
+        : c.type === 'email' && c.smtp ? { field: 'smtp.host', check: () => this.outbound.checkHost(c.smtp!.host) } : undefined;
+      if (!target) continue;
+      const field = target.field;
+      try {
+        await target.check();
+      } catch (error) {
+        if (error instanceof OutboundRefusedError) throw new BadRequestException(`channels[${i}].${field}: ${error.message}`);
+        throw error;
+      }
+    }
   }
 
   private normalised(input: AlertInput): ReturnType<typeof normalise> {

@@ -8,7 +8,8 @@ import { ConfigPublisher, NATS_CONNECTION, type NatsConnection } from '@millrace
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
 import { ArchiveConfigEntity } from './archive-config.entity';
 import type { ArchiveConfigItem, ArchiveDestination, DestinationSecret, S3Destination } from '@millrace/archive-contract';
-import { insideRoot, isPrivateEndpoint, storedDestination, type ArchiveInput } from './destination-schema';
+import { insideRoot, storedDestination, type ArchiveInput } from './destination-schema';
+import { outboundPolicy, OutboundRefusedError, type OutboundPolicy } from '@millrace/outbound-policy';
 import { SecretBox } from '@millrace/archive-contract';
 
 /** What the API returns: the destination without its secret, and whether one is stored. */
@@ -57,6 +58,8 @@ function toItem(row: ArchiveConfigEntity): ArchiveConfigItem {
 export class ArchivesService implements OnApplicationBootstrap, OnApplicationShutdown {
   private feed?: ConfigPublisher<ArchiveConfigItem>;
   private readonly box?: SecretBox;
+  /** ARCHIVE_ALLOW_PRIVATE_ENDPOINTS: where S3 endpoints may point (the archiver checks again on every connection). */
+  private readonly outbound: OutboundPolicy;
 
   constructor(
     @InjectRepository(ArchiveConfigEntity) private readonly configs: Repository<ArchiveConfigEntity>,
@@ -64,6 +67,7 @@ export class ArchivesService implements OnApplicationBootstrap, OnApplicationShu
     @Inject(QUERY_API_CONFIG) private readonly config: QueryApiConfig,
   ) {
     this.box = config.ARCHIVE_ENCRYPTION_KEY ? new SecretBox(config.ARCHIVE_ENCRYPTION_KEY) : undefined;
+    this.outbound = outboundPolicy('archives', config);
   }
 
   onApplicationBootstrap(): void {
@@ -85,7 +89,7 @@ export class ArchivesService implements OnApplicationBootstrap, OnApplicationShu
     const existing = await this.configs.findOneBy({ tenant });
     if (existing && mode === 'create') throw new ConflictException('this organisation already has an archive; update it with PUT /v1/archives');
     const destination = storedDestination(input.destination);
-    this.check(destination);
+    await this.check(destination);
     let sealedSecret: string | null = null;
     if (input.destination.type === 's3') {
       const given = input.destination.secretAccessKey;
@@ -129,14 +133,18 @@ export class ArchivesService implements OnApplicationBootstrap, OnApplicationShu
     return row;
   }
 
-  private check(destination: ArchiveDestination): void {
+  private async check(destination: ArchiveDestination): Promise<void> {
     if (destination.type === 'filesystem') {
       if (!this.config.ARCHIVE_FS_ROOT) throw new BadRequestException('filesystem destinations are not enabled on this installation (ARCHIVE_FS_ROOT)');
       if (!insideRoot(this.config.ARCHIVE_FS_ROOT, destination.path)) throw new BadRequestException('destination.path must stay inside the archive root');
       return;
     }
-    if (destination.endpoint && !this.config.ARCHIVE_ALLOW_PRIVATE_ENDPOINTS && isPrivateEndpoint(destination.endpoint)) {
-      throw new BadRequestException('destination.endpoint is a private or loopback address, which this installation does not allow');
+    if (!destination.endpoint) return;
+    try {
+      await this.outbound.checkUrl(destination.endpoint);
+    } catch (error) {
+      if (error instanceof OutboundRefusedError) throw new BadRequestException(`destination.endpoint: ${error.message}`);
+      throw error;
     }
   }
 }

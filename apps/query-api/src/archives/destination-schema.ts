@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { named, nonBlank } from '@millrace/service-kit';
@@ -56,26 +55,6 @@ export const archiveInputSchema = named('ArchiveRequest', z.object({
   }
 }));
 export type ArchiveInput = z.infer<typeof archiveInputSchema>;
-
-/**
- * Loopback, private, link-local and unspecified addresses, and `localhost`: the archiver must not
- * be pointed at the platform's own network by a tenant (unless the installation allows it, as a
- * single-machine install with a local store does). Names that resolve to such addresses are not
- * caught here; restrict the archiver's egress for that.
- */
-export function isPrivateEndpoint(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) return true;
-  const kind = isIP(host);
-  if (kind === 4) {
-    const [a, b] = host.split('.').map(Number);
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (kind === 6) {
-    return host === '::1' || host === '::' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith('::ffff:');
-  }
-  return false;
-}
 
 /** A filesystem path resolved inside the root, or undefined when it would leave it. */
 export function insideRoot(root: string, relative: string): string | undefined {

@@ -1,6 +1,6 @@
 import { parseDrainUrl, type DrainTransport } from '@millrace/drain-targets';
 
-export { checkPublicTarget, isPrivateAddress, maskDrainUrl } from '@millrace/drain-targets';
+export { maskDrainUrl } from '@millrace/drain-targets';
 
 export interface CheckedDrainUrl {
   transport: DrainTransport;

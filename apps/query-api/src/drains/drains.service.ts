@@ -5,7 +5,8 @@ import { ConfigPublisher, NATS_CONNECTION, type NatsConnection } from '@millrace
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
 import { UUID } from '../routing/body';
 import { DrainEntity } from './drain.entity';
-import { checkDrainUrl, checkPublicTarget, maskDrainUrl } from './drain-url';
+import { outboundPolicy, type OutboundPolicy } from '@millrace/outbound-policy';
+import { checkDrainUrl, maskDrainUrl } from './drain-url';
 
 /** Drains per organisation. */
 export const MAX_DRAINS_PER_TENANT = 20;
@@ -64,12 +65,15 @@ const decoder = new TextDecoder();
 export class DrainsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Drains');
   private readonly publisher: ConfigPublisher<DrainFeedItem>;
+  /** DRAINS_ALLOW_PRIVATE_TARGETS: where drains may point (the broker-router checks again on every connection). */
+  private readonly outbound: OutboundPolicy;
 
   constructor(
     @InjectRepository(DrainEntity) private readonly drains: Repository<DrainEntity>,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(QUERY_API_CONFIG) private readonly config: QueryApiConfig,
+    @Inject(QUERY_API_CONFIG) config: QueryApiConfig,
   ) {
+    this.outbound = outboundPolicy('drains', config);
     this.publisher = new ConfigPublisher<DrainFeedItem>(nc, 'drains', async (tenant) => {
       const rows = await this.drains.find({ where: tenant ? { tenant, enabled: true } : { enabled: true }, order: { createdAt: 'ASC' } });
       return rows.map((d) => ({ id: d.id, tenant: d.tenant, name: d.name, url: d.url, ...(d.format ? { format: d.format } : {}), ...(d.query ? { query: d.query } : {}) }));
@@ -143,7 +147,7 @@ export class DrainsService implements OnModuleInit, OnModuleDestroy {
     let checked;
     try {
       checked = checkDrainUrl(url);
-      if (!this.config.DRAINS_ALLOW_PRIVATE_TARGETS) await checkPublicTarget(checked.host);
+      await this.outbound.checkHost(checked.host);
     } catch (error) {
       throw new BadRequestException(`url: ${(error as Error).message}`);
     }
