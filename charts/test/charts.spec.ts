@@ -214,6 +214,8 @@ describe.each(APP_CHARTS)('chart %s', (chart: AppChart) => {
     expect(env.get('HTTP_HOST')).toEqual({ value: '0.0.0.0' });
     expect(env.get('HTTP_PORT')).toEqual({ value: '8080' });
     expect(env.get('LOG_LEVEL')).toEqual({ value: 'info' });
+    // No proxy is trusted unless one is configured: forwarded headers are ignored.
+    expect(env.has('TRUSTED_PROXIES')).toBe(false);
     if (isPg) {
       expect(env.get('DATABASE_URL')).toEqual({ secret: { name: 'millrace-postgresql', key: 'database-url' } });
       expect(env.get('DATABASE_SSL')).toEqual({ value: 'false' });
@@ -231,6 +233,7 @@ describe.each(APP_CHARTS)('chart %s', (chart: AppChart) => {
     expect(full.get('NATS_TLS_CERT_FILE')).toEqual({ value: '/etc/millrace/tls/nats/tls.crt' });
     expect(full.get('NATS_TLS_KEY_FILE')).toEqual({ value: '/etc/millrace/tls/nats/tls.key' });
     expect(full.get('JETSTREAM_REPLICAS')).toEqual({ value: '3' });
+    expect(full.get('TRUSTED_PROXIES')).toEqual({ value: '10.42.0.0/16,fd00:42::/48' });
     if (isPg) {
       expect(full.get('DATABASE_URL')).toEqual({ secret: { name: 'millrace-postgresql-url', key: 'url' } });
       expect(full.get('DATABASE_SSL')).toEqual({ value: 'true' });
@@ -458,6 +461,7 @@ describe('millrace umbrella chart', () => {
       const env = containerEnv(objects, d);
       expect(env.get('NATS_URL')).toEqual({ value: 'tls://nats.nats.svc:4222' });
       expect(env.get('LOG_LEVEL')).toEqual({ value: 'warn' });
+      expect(env.get('TRUSTED_PROXIES')).toEqual({ value: '10.42.0.0/16' });
       expect(d.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
       expect(d.spec.template.spec.containers[0].image).toMatch(/^registry\.example\.com\/millrace\//);
       const name = d.metadata.labels!['app.kubernetes.io/name'] as AppChart;

@@ -20,6 +20,8 @@ const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 const NATS_URL = '(nats|tls|wss?)://[^,\\s]+';
 const NATS_URLS = `^${NATS_URL}(\\s*,\\s*${NATS_URL})*$`;
 const HTTP_URL = '^https?://\\S+$';
+/** An IPv4 or IPv6 address or CIDR range, or one of proxy-addr's named ranges (the service validates the value itself too). */
+const PROXY_RANGE = '^(loopback|linklocal|uniquelocal|[0-9.]+(/[0-9]{1,2})?|[0-9A-Fa-f:.]+(/[0-9]{1,3})?)$';
 
 export const S = {
   str: (extra = {}) => ({ type: 'string', ...extra }),
@@ -123,6 +125,9 @@ export function globalSpec({ umbrella = false, uses = { postgresql: true, opense
       imageRegistry: leaf('', S.str(), 'Registry host that replaces the one in every `image.repository` (e.g. an internal mirror).', { allOn: umbrella ? 'registry.example.com' : undefined }),
       imagePullSecrets: leaf([], S.list(S.str({ minLength: 1 })), 'Names of existing image pull Secrets added to every pod.', { allOn: umbrella ? ['registry-credentials'] : undefined }),
       logLevel: leaf('info', S.enum(LOG_LEVELS), 'LOG_LEVEL of every service.'),
+      trustedProxies: leaf([], S.list(S.str({ pattern: PROXY_RANGE })),
+        'TRUSTED_PROXIES of every service: addresses or CIDR ranges of the proxies in front of them (e.g. the ingress controller\'s pod range) whose X-Forwarded-For is believed. Empty: none is, and the client address is the connection\'s.',
+        { allOn: umbrella ? ['10.42.0.0/16'] : undefined }),
       linkerd: group('Linkerd service mesh (mutual TLS between the services).', {
         inject: leaf(umbrella, S.bool(), `Add \`linkerd.io/inject: enabled\` to every pod (${umbrella ? 'on' : 'off'} by default in this chart).`),
       }),
@@ -315,6 +320,7 @@ export function appSpec(name) {
       }),
     }),
     logLevel: leaf('', S.enum(['', ...LOG_LEVELS]), 'LOG_LEVEL of this service; "" = `global.logLevel`.', { allOn: 'debug' }),
+    trustedProxies: leaf([], S.list(S.str({ pattern: PROXY_RANGE })), 'TRUSTED_PROXIES of this service; empty = `global.trustedProxies`.', { allOn: ['10.42.0.0/16', 'fd00:42::/48'] }),
     nats: natsSpec('local'),
     ...(app.postgresql && { postgresql: postgresqlSpec('local') }),
     ...(app.opensearch && { opensearch: opensearchSpec('local') }),

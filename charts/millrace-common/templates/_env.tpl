@@ -26,6 +26,9 @@ Secrets are never created by the charts: every credential is read from an existi
       "LOG_LEVEL" (include "millrace-common.logLevel" $ctx)
       "NATS_URL" (toString $nats.url)
       "JETSTREAM_REPLICAS" (toString (int ($nats.jetstreamReplicas | default 1))) -}}
+{{- with include "millrace-common.trustedProxies" $ctx -}}
+{{- $_ := set $data "TRUSTED_PROXIES" . -}}
+{{- end -}}
 {{- with $nats.tls -}}
 {{- if .existingSecret -}}
 {{- if .caKey }}{{ $_ := set $data "NATS_TLS_CA_FILE" (printf "%s/nats/%s" $tls .caKey) }}{{ end -}}

@@ -48,6 +48,11 @@ when it is set: not null, not "", not an empty list. Maps merge key by key.
 {{- end -}}
 
 {{/* Effective LOG_LEVEL. */}}
+{{/* TRUSTED_PROXIES: the chart's own list, else the global one ("" when neither is set). */}}
+{{- define "millrace-common.trustedProxies" -}}
+{{- join "," (.Values.trustedProxies | default ((.Values.global).trustedProxies) | default list) -}}
+{{- end -}}
+
 {{- define "millrace-common.logLevel" -}}
 {{- .Values.logLevel | default (.Values.global).logLevel | default "info" -}}
 {{- end -}}

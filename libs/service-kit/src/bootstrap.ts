@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GlobalExceptionFilter } from './errors';
+import { httpServerOptions } from './http-server';
 import type { BaseConfig } from './config';
 
 export interface ServiceOptions {
@@ -31,7 +32,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function bootstrapService(module: unknown, options: ServiceOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    trustProxy: true,
+    // Forwarded headers only from TRUSTED_PROXIES; explicit timeouts and connection limits.
+    ...httpServerOptions(options.config),
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];

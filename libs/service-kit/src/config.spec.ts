@@ -1,5 +1,6 @@
 import { ConfigError, baseConfigSchema, databaseConfigSchema, loadConfig, natsConfigSchema, openSearchConfigSchema } from './config';
 import { openSearchNodes } from './opensearch';
+import { proxyTrust } from './http-server';
 
 const schema = baseConfigSchema.merge(natsConfigSchema).merge(databaseConfigSchema);
 
@@ -38,5 +39,22 @@ describe('OPENSEARCH_URL', () => {
     expect(() => loadConfig(openSearchConfigSchema, { OPENSEARCH_URL: 'http://a:9200,nats://b:4222' })).toThrow(
       /OPENSEARCH_URL: must be a comma-separated list of http:\/\/ or https:\/\/ URLs/,
     );
+  });
+});
+
+describe('HTTP server settings', () => {
+  it('trusts no proxy by default and takes addresses, CIDR ranges and named ranges', () => {
+    expect(loadConfig(baseConfigSchema, {}).TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig(baseConfigSchema, { TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7,fd00::/8,loopback' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback']);
+    expect(proxyTrust([])).toBe(false);
+    const trust = proxyTrust(['10.0.0.0/8']) as (a: string, i: number) => boolean;
+    expect([trust('10.1.2.3', 0), trust('::ffff:10.1.2.3', 0), trust('11.0.0.1', 0)]).toEqual([true, true, false]);
+  });
+
+  it('names a bad proxy range and bad timeouts', () => {
+    expect(() => loadConfig(baseConfigSchema, { TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/TRUSTED_PROXIES: 10\.0\.0\.0\/33 is not an IP address, a CIDR range/);
+    expect(() => loadConfig(baseConfigSchema, { TRUSTED_PROXIES: 'ingress' })).toThrow(/TRUSTED_PROXIES: ingress is not/);
+    expect(() => loadConfig(baseConfigSchema, { HTTP_HEADERS_TIMEOUT_MS: '10' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS/);
+    expect(loadConfig(baseConfigSchema, {})).toMatchObject({ HTTP_HEADERS_TIMEOUT_MS: 10_000, HTTP_REQUEST_TIMEOUT_MS: 60_000, HTTP_IDLE_TIMEOUT_MS: 120_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000, HTTP_MAX_CONNECTIONS_PER_CLIENT: 256 });
   });
 });

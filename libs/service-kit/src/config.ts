@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpServerConfigSchema } from './http-server';
 
 /** Raised before the app starts when a setting is missing or malformed; names every bad setting. */
 export class ConfigError extends Error {
@@ -25,7 +26,7 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Milliseconds given to in-flight work on shutdown before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
-});
+}).merge(httpServerConfigSchema);
 
 export const natsConfigSchema = z.object({
   NATS_URL: z.string().min(1).refine((v) => v.split(',').every((s) => /^(nats|tls|wss?):\/\/./.test(s.trim())), {

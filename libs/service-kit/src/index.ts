@@ -13,6 +13,8 @@ export type { ReadinessCheck } from './health';
 export { GlobalExceptionFilter } from './errors';
 export type { ErrorBody, HttpMeaningfulError } from './errors';
 export { bootstrapService, runMain } from './bootstrap';
+export { httpServerConfigSchema, httpServerOptions, proxyTrust } from './http-server';
+export type { HttpServerConfig } from './http-server';
 export type { ServiceOptions } from './bootstrap';
 export { OpenSearchModule, OPENSEARCH_CLIENT, OpenSearchReadiness, createOpenSearchClient, openSearchNodes } from './opensearch';
 export { databaseOptions, migrateSchema, PostgresReadiness } from './database';
