@@ -166,6 +166,33 @@ describe('protocol answers', () => {
     expect(gw.published.length).toBe(count);
   });
 
+  it('refuses with 415 a content type the route does not take (a JSON body labelled text/xml or protobuf), storing nothing', async () => {
+    const mezmoBody = JSON.stringify({ lines: [{ line: 'labelled wrongly', app: 'ct' }] });
+    const bodies: Array<[string, string, string[]]> = [
+      ['/logs/ingest', mezmoBody, ['text/xml', 'application/x-protobuf', 'text/plain', 'application/x-www-form-urlencoded']],
+      ['/logs/agent', mezmoBody, ['text/xml', 'application/x-protobuf']],
+      ['/v1/ingest', '{"message":"labelled wrongly"}', ['text/xml', 'application/x-protobuf']],
+      ['/logplex', '83 <40>1 2012-11-30T06:45:29+00:00 host app web.3 - State changed from starting to up\n', ['text/xml', 'application/json']],
+      ['/_bulk', '{"index":{}}\n{"message":"labelled wrongly"}\n', ['text/xml', 'application/x-protobuf']],
+      ['/v1/logs', '{"resourceLogs":[]}', ['text/xml', 'image/png']],
+      ['/loki/api/v1/push', '{"streams":[]}', ['text/xml', 'image/png']],
+      ['/services/collector/event', '{"event":"labelled wrongly"}', ['text/xml', 'application/x-protobuf']],
+      ['/gelf', '{"version":"1.1","host":"h","short_message":"labelled wrongly"}', ['text/xml', 'application/x-protobuf']],
+      ['/api/v1/ingest/humio-structured', '[{"events":[{"timestamp":"2024-01-01T00:00:00Z","attributes":{"message":"x"}}]}]', ['text/xml', 'application/x-protobuf']],
+    ];
+    const count = gw.published.length;
+    for (const [url, payload, types] of bodies) {
+      for (const type of types) {
+        const res = await gw.app.inject({ method: 'POST', url, headers: { ...auth(), 'content-type': type }, payload });
+        expect([url, type, res.statusCode]).toEqual([url, type, 415]);
+      }
+    }
+    // The types each route does take still work.
+    expect((await gw.app.inject({ method: 'POST', url: '/logs/ingest', headers: { ...auth(), 'content-type': 'application/json; charset=utf-8' }, payload: mezmoBody })).statusCode).toBe(200);
+    expect((await gw.app.inject({ method: 'POST', url: '/_bulk', headers: { ...auth(), 'content-type': 'application/vnd.elasticsearch+x-ndjson; compatible-with=8' }, payload: '{"index":{}}\n{"message":"ok"}\n' })).statusCode).toBe(200);
+    expect(gw.published.length).toBe(count + 2);
+  });
+
   it('answers _bulk per item, with the product header, and ids that are the events’ ids', async () => {
     const body = '{"index":{"_index":"app-2024.05.01"}}\n{"message":"one","log.level":"warn"}\n{"create":{}}\nnot json\n{"delete":{"_id":"x"}}\n';
     const res = await gw.app.inject({ method: 'POST', url: '/_bulk', headers: { ...auth(), 'content-type': 'application/x-ndjson' }, payload: body });

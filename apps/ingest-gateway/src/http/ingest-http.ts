@@ -7,6 +7,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { IngestService, type IngestOutcome, type PartialOutcome } from '../ingest/ingest.service';
 import { alterations, recordDecode } from '../ingest/metrics';
 import { decompressBody } from '../protocols/decompress';
+import { checkContentType } from './content-types';
 import type { DecodeContext, DecodeResult, Decoder } from '../protocols/types';
 
 export interface DecodeOptions {
@@ -38,6 +39,7 @@ export class HttpIngest {
 
   async decode<R extends DecodeResult>(principal: Principal, protocol: Protocol, request: FastifyRequest, decoder: Decoder<R>, options: DecodeOptions = {}): Promise<R> {
     await this.ingest.precheck(principal.tenant, protocol);
+    checkContentType(protocol, request.headers);
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const body = decompressBody(raw, headerOf(request, 'content-encoding'), this.config.MAX_BODY_BYTES);
     if (options.textual && !isUtf8(body)) alterations.inc({ protocol, reason: 'invalid_utf8' });
