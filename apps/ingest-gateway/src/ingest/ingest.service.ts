@@ -8,6 +8,7 @@ import { JETSTREAM, NatsStatus, type JetStreamClient } from '@millrace/messaging
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { AdmissionService, type Refusal } from './admission.service';
 import { bytesAccepted, linesAccepted, refusals, requestsAccepted } from './metrics';
+import { scrubKeys } from './scrub-keys';
 
 export interface IngestOutcome {
   lines: number;
@@ -121,6 +122,8 @@ export class IngestService {
         throw new TenantLimitError(refusal);
       }
     }
+    // Keys a shipper put into its data never reach a stream, an index or an archive.
+    scrubKeys(lines, source.protocol);
     const receivedAt = Date.now();
     const chunks = splitIntoBatches(lines);
     // With an Idempotency-Key, batch ids are derived from it so a retried request maps onto the

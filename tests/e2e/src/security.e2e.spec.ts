@@ -1,10 +1,12 @@
-// HTTP hardening against the real services: forwarded headers are believed only from
-// TRUSTED_PROXIES, and slow clients (partial headers, bodies sent byte by byte) are closed within
-// seconds and counted, while a normal client keeps getting answers.
+// Security hardening against the real services: forwarded headers are believed only from
+// TRUSTED_PROXIES; slow clients (partial headers, bodies sent byte by byte) are closed within
+// seconds and counted while a normal client keeps getting answers; ingest routes refuse content
+// types they do not take; keys shippers put into their data are scrubbed before anything is stored.
 import http from 'node:http';
 import net from 'node:net';
 import { gatewayMetric } from './support/org-admin';
-import { request } from './support/http';
+import { gatewayPorts } from './support/gateway';
+import { eventually, request } from './support/http';
 import { startPlatform, uniqueOrg, type OrgKeys, type Platform } from './support/platform';
 
 let platform: Platform;
@@ -121,5 +123,53 @@ describe('slow clients', () => {
     expect(after.timeout - before.timeout).toBe(450);
     await platform.stop('ingest-gateway');
     await platform.start('ingest-gateway');
+  });
+});
+
+describe('content types', () => {
+  it('a JSON body labelled text/xml or application/x-protobuf is refused with 415 and not stored', async () => {
+    const marker = `ct${Date.now()}`;
+    for (const type of ['text/xml', 'application/x-protobuf']) {
+      const reply = await request<{ error: { status: number; message: string } }>('POST', `${platform.urls.ingest}/logs/ingest`, {
+        key: org.ingestKey, body: JSON.stringify({ lines: [{ line: `${marker} ${type}`, app: 'ct' }] }), headers: { 'content-type': type },
+      });
+      expect([type, reply.status, reply.body.error.message]).toEqual([type, 415, expect.stringMatching(/unsupported content type/)]);
+    }
+    expect((await request('POST', `${platform.urls.ingest}/logs/ingest`, { key: org.ingestKey, body: { lines: [{ line: `${marker} json`, app: 'ct' }] } })).status).toBe(200);
+    const events = await eventually(async () => {
+      const found = await request<{ events: Array<{ line: string }> }>('GET', `${platform.urls.query}/v1/search?q=${marker}&from=-1h`, { key: org.readKey });
+      return found.body.events?.length ? found.body.events : undefined;
+    }, 30_000);
+    expect(events.map((e) => e.line)).toEqual([`${marker} json`]);
+  });
+});
+
+describe('keys in shipped data', () => {
+  it('scrubs ingestion keys from messages and fields on every protocol before anything is stored, and counts them', async () => {
+    const marker = `scrub${Date.now()}`;
+    const key = org.ingestKey;
+    const before = await gatewayMetric(platform.urls.ingest, 'millrace_ingest_keys_scrubbed_total', { protocol: 'es-bulk' });
+    // Elasticsearch _bulk with syslog structured data inside the document.
+    const bulk = `{"index":{}}\n${JSON.stringify({ message: `${marker} bulk`, syslog: { structured_data: { 'millrace@53595': { key } } } })}\n`;
+    expect((await request('POST', `${platform.urls.ingest}/_bulk`, { key, body: bulk, headers: { 'content-type': 'application/x-ndjson' } })).status).toBe(200);
+    // Mezmo JSON with the key in the line and in meta.
+    expect((await request('POST', `${platform.urls.ingest}/logs/ingest`, { key, body: { lines: [{ line: `${marker} mezmo token=${key}`, app: 'scrub', meta: { auth: { header: `Bearer ${key}` } } }] } })).status).toBe(200);
+    // Syslog over TCP: the key authenticates in structured data, and a second copy sits in the message.
+    const frame = `<13>1 ${new Date().toISOString()} host scrub - - [millrace@53595 key="${key}"] ${marker} syslog copied ${key}`;
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect({ host: '127.0.0.1', port: gatewayPorts().syslogTcp }, () => socket.end(`${Buffer.byteLength(frame)} ${frame}`));
+      socket.on('close', () => resolve()).on('error', reject);
+    });
+    const events = await eventually(async () => {
+      const found = await request<{ events: unknown[] }>('GET', `${platform.urls.query}/v1/search?q=${marker}&from=-1h`, { key: org.readKey });
+      return found.body.events?.length === 3 ? found.body.events : undefined;
+    }, 30_000);
+    const stored = JSON.stringify(events);
+    expect(stored).not.toContain(key);
+    expect(stored).not.toContain(key.slice(7));
+    expect(stored).toContain('mlr_ik_[redacted]');
+    expect(await gatewayMetric(platform.urls.ingest, 'millrace_ingest_keys_scrubbed_total', { protocol: 'es-bulk' })).toBe(before + 1);
+    expect(await gatewayMetric(platform.urls.ingest, 'millrace_ingest_keys_scrubbed_total', { protocol: 'http-json' })).toBeGreaterThanOrEqual(2);
+    expect(await gatewayMetric(platform.urls.ingest, 'millrace_ingest_keys_scrubbed_total', { protocol: 'syslog' })).toBeGreaterThanOrEqual(1);
   });
 });
