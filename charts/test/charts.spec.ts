@@ -412,20 +412,24 @@ describe('other service specifics', () => {
     expect(deployment.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'archive', mountPath: '/var/lib/millrace/archive' });
     const env = containerEnv(objects, deployment);
     expect(env.get('ARCHIVE_FS_ROOT')).toEqual({ value: '/var/lib/millrace/archive' });
-    expect(env.get('ARCHIVE_ENCRYPTION_KEY')).toEqual({ secret: { name: 'millrace-archiver', key: 'encryption-key' } });
+    expect(env.get('SEALING_KEY')).toMatchObject({ secret: { name: 'millrace-sealing', key: 'sealing-key', optional: true } });
+    expect(env.get('SEALING_OLD_KEYS')).toMatchObject({ secret: { name: 'millrace-sealing', key: 'old-keys', optional: true } });
     // the Job runs before the claim exists: it must not mount it
     expect(only(objects, 'Job').spec.template.spec.volumes.map((v: { name: string }) => v.name)).not.toContain('archive');
     expect(ofKind(rendered('archiver').objects, 'PersistentVolumeClaim')).toEqual([]);
   });
 
-  it('query-api reads the archive sealing key optionally, and refuses private drain targets by default', () => {
+  it('query-api reads the sealing key (required) and the old keys (optional) from one Secret, also in its migration Job, and refuses private drain targets by default', () => {
     const { objects } = rendered('query-api');
     const deployment = only(objects, 'Deployment');
     const env = containerEnv(objects, deployment);
     expect(env.get('DRAINS_ALLOW_PRIVATE_TARGETS')).toEqual({ value: 'false' });
     expect(env.get('ARCHIVE_FS_ROOT')).toBeUndefined();
-    const key = deployment.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'ARCHIVE_ENCRYPTION_KEY');
-    expect(key.valueFrom.secretKeyRef).toEqual({ name: 'millrace-archiver', key: 'encryption-key', optional: true });
+    const entry = (env: Array<{ name: string; valueFrom?: { secretKeyRef: object } }>, name: string) => env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+    for (const container of [deployment.spec.template.spec.containers[0], only(objects, 'Job').spec.template.spec.containers[0]]) {
+      expect(entry(container.env, 'SEALING_KEY')).toEqual({ name: 'millrace-sealing', key: 'sealing-key' });
+      expect(entry(container.env, 'SEALING_OLD_KEYS')).toEqual({ name: 'millrace-sealing', key: 'old-keys', optional: true });
+    }
     expect(containerEnv(rendered('query-api', 'all-on').objects, only(rendered('query-api', 'all-on').objects, 'Deployment')).get('ARCHIVE_FS_ROOT')).toEqual({ value: '/var/lib/millrace/archive' });
   });
 });

@@ -151,6 +151,13 @@ const probe = (name, path, { period, timeout, failure }) =>
     failureThreshold: leaf(failure, S.int(1), 'Consecutive failures to fail.'),
   });
 
+/** SEALING_KEY and SEALING_OLD_KEYS from one existing Secret (the same for the query API and the archiver). */
+const sealingSpec = (what) => group(`SEALING_KEY: ${what}. Read from an existing Secret (the chart never creates one). To rotate: put the current key under \`oldKeysKey\` (comma-separated), a new one under \`key\`, roll the query API and the archiver; the query API re-seals every stored secret on start-up, after which the old key can go.`, {
+  existingSecret: leaf('millrace-sealing', S.str({ minLength: 1 }), 'Name of the existing Secret.'),
+  key: leaf('sealing-key', S.str({ minLength: 1 }), 'Key of the sealing key (at least 32 characters, e.g. `openssl rand -base64 48`).'),
+  oldKeysKey: leaf('old-keys', S.str({ minLength: 1 }), 'Key of the previous keys, comma-separated, kept for opening during a rotation (optional in the Secret).'),
+});
+
 export const APPS = {
   'ingest-gateway': {
     component: 'ingest',
@@ -228,10 +235,7 @@ export const APPS = {
     replicaCount: 1,
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     extra: () => ({
-      encryptionKey: group('ARCHIVE_ENCRYPTION_KEY: opens the archive destinations\' credentials, sealed by the query-api with the same key. Read from an existing Secret (the chart never creates one).', {
-        existingSecret: leaf('millrace-archiver', S.str({ minLength: 1 }), 'Name of the existing Secret.'),
-        key: leaf('encryption-key', S.str({ minLength: 1 }), 'Key of the encryption key in that Secret.'),
-      }),
+      sealing: sealingSpec('opens the archive destinations\' credentials the query API sealed with the same keys; without it, S3 destinations cannot be used'),
       filesystemArchive: group('Let organisations archive to folders under a mounted volume (ARCHIVE_FS_ROOT) instead of S3-compatible storage; destinations themselves are configured per organisation through the query API. Set the query API\'s `archiveFsRoot` to the same path.', {
         enabled: leaf(false, S.bool(), 'Mount a volume at `path` and set ARCHIVE_FS_ROOT.', { allOn: true }),
         path: leaf('/var/lib/millrace/archive', S.str({ pattern: '^/' }), 'Mount path of the archive volume (ARCHIVE_FS_ROOT).'),
@@ -255,10 +259,7 @@ export const APPS = {
     replicaCount: 2,
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     extra: () => ({
-      archiveEncryptionKey: group('ARCHIVE_ENCRYPTION_KEY: seals the archive destinations\' credentials (the archiver opens them with the same key). Optional: without it, archive destinations cannot be configured.', {
-        existingSecret: leaf('millrace-archiver', S.str({ minLength: 1 }), 'Name of the existing Secret (the archiver\'s).'),
-        key: leaf('encryption-key', S.str({ minLength: 1 }), 'Key of the encryption key in that Secret.'),
-      }),
+      sealing: sealingSpec('seals what the query API stores of drain URLs, alert channels and archive credentials (required)'),
       archiveFsRoot: leaf('', S.str({ pattern: '^$|^/' }), 'ARCHIVE_FS_ROOT: folder destinations must lie under this path (the archiver\'s `filesystemArchive.path`); "" = folder destinations refused.', { allOn: '/var/lib/millrace/archive' }),
       allowPrivateDrainTargets: leaf(false, S.bool(), 'DRAINS_ALLOW_PRIVATE_TARGETS: let drains point at private, loopback or link-local addresses (off: protects the cluster network from server-side request forgery).', { allOn: true }),
     }),

@@ -138,7 +138,9 @@ function secretsSection(name) {
     rows.push('| `encryptionKey.existingSecret` (`millrace-auth`) | `encryption-key` | AUTH_ENCRYPTION_KEY | yes |');
     rows.push('| `bootstrap.existingSecret` | `owner-password` | first owner\'s password | no |');
   }
-  if (name === 'archiver') rows.push('| `encryptionKey.existingSecret` (`millrace-archiver`) | `encryption-key` | ARCHIVE_ENCRYPTION_KEY | yes |');
+  if (name === 'archiver' || name === 'query-api') {
+    rows.push(`| \`sealing.existingSecret\` (\`millrace-sealing\`) | \`sealing-key\` (+ \`old-keys\` during a rotation) | SEALING_KEY, SEALING_OLD_KEYS: seal the stored secrets (drains, alert channels, archive credentials) | ${name === 'query-api' ? 'yes' : 'for S3 destinations'} |`);
+  }
   if (name === 'ingest-gateway') rows.push('| `syslog.tls.existingSecret` | `tls.crt`, `tls.key` | syslog over TLS | no |');
   return [
     '## Secrets',

@@ -82,14 +82,17 @@ function stateDir(profile) {
 }
 
 /**
- * Local secrets (auth's key-encryption key, the archive credentials' key) are generated once per
+ * Local secrets (auth's key-encryption key, the sealing key of stored secrets) are generated once per
  * profile and kept in the git-ignored state folder, readable by the owner only. A key added
  * later is generated into an existing file.
  */
-const LOCAL_SECRET_NAMES = ['AUTH_ENCRYPTION_KEY', 'ARCHIVE_ENCRYPTION_KEY'];
+const LOCAL_SECRET_NAMES = ['AUTH_ENCRYPTION_KEY', 'SEALING_KEY'];
 function localSecrets(profile) {
   const file = path.join(stateDir(profile), 'secrets.json');
   const secrets = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  // The archive credentials' key of earlier versions becomes the sealing key: what it sealed still opens.
+  if (!secrets.SEALING_KEY && secrets.ARCHIVE_ENCRYPTION_KEY) secrets.SEALING_KEY = secrets.ARCHIVE_ENCRYPTION_KEY;
+  delete secrets.ARCHIVE_ENCRYPTION_KEY;
   const missing = LOCAL_SECRET_NAMES.filter((name) => !secrets[name]);
   if (missing.length > 0) {
     fs.mkdirSync(stateDir(profile), { recursive: true });

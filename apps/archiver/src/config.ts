@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseConfigSchema, booleanFlag, databaseConfigSchema, natsConfigSchema, openSearchConfigSchema } from '@millrace/service-kit';
+import { sealingConfigSchema } from '@millrace/sealing';
 
 const MIB = 1024 * 1024;
 
@@ -12,13 +13,13 @@ export const archiverConfigSchema = baseConfigSchema
   .merge(natsConfigSchema)
   .merge(databaseConfigSchema)
   .merge(openSearchConfigSchema)
+  /**
+   * SEALING_KEY (and SEALING_OLD_KEYS) open the destination credentials the query-api sealed with
+   * the same keys. Without it, S3 destinations with credentials cannot be used (their events are
+   * held back, never dropped).
+   */
+  .merge(sealingConfigSchema)
   .extend({
-    /**
-     * Decrypts the destination credentials the query-api sealed with the same setting
-     * (AES-256-GCM, key derived by HKDF-SHA256). Without it, S3 destinations with credentials
-     * cannot be used (their events are held back, never dropped). At least 32 characters.
-     */
-    ARCHIVE_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
     /** Root folder of filesystem destinations; a tenant's `path` is always inside it. Unset: no filesystem destinations. */
     ARCHIVE_FS_ROOT: z.string().refine((v) => v.startsWith('/'), 'must be an absolute path').optional(),
     /** Let S3 endpoints be loopback or private addresses (single-machine installs with a local store); checked on every connection. Metadata and link-local addresses are refused either way. */

@@ -19,7 +19,7 @@ import { JobError, JobsService, toView } from '../src/rehydration/jobs.service';
 import { RehydrationWorker } from '../src/rehydration/rehydration.worker';
 import { HOUR_MS, hourStart, partKeys } from '../src/archive/layout';
 import { parseManifest, sha256Hex } from '../src/archive/manifest';
-import { SecretBox } from '@millrace/archive-contract';
+import { Sealer } from '@millrace/sealing';
 import { LOOPBACK_HOST_FORMS, outboundPolicy } from '@millrace/outbound-policy';
 import { S3Store } from '../src/stores/s3-store';
 import { StoreError } from '../src/stores/store';
@@ -29,7 +29,7 @@ jest.setTimeout(120_000);
 
 const run = Date.now().toString(36);
 const KEY = `archive-test-key-${'x'.repeat(32)}`;
-const box = new SecretBox(KEY);
+const sealer = new Sealer(KEY);
 const bucket = `arch-${run}`;
 /** Its own durable consumer on EVENTS: an archiver of a platform running on the same servers does not take our messages. */
 const DURABLE = `archiver-test-${run}`;
@@ -150,7 +150,7 @@ beforeAll(async () => {
     {
       tenant: tenants.s3, version: 1, enabled: true, updatedAt: new Date().toISOString(),
       destination: { type: 's3', endpoint: s3.endpoint, region: s3.region, bucket, prefix: 'logs/prod', forcePathStyle: true, accessKeyId: s3.accessKeyId },
-      sealedSecret: box.seal(tenants.s3, { secretAccessKey: s3.secretAccessKey }),
+      sealedSecret: sealer.sealJson(`archive:${tenants.s3}`, { secretAccessKey: s3.secretAccessKey }),
     },
     { tenant: tenants.fs, version: 1, enabled: true, updatedAt: new Date().toISOString(), destination: { type: 'filesystem', path: 'single-box', prefix: '' } },
   ];
@@ -178,7 +178,7 @@ beforeAll(async () => {
     },
   });
   app = await createTestApp(ArchiverModule.forRoot(loadConfig(archiverConfigSchema, testServiceEnv({
-    ARCHIVE_ENCRYPTION_KEY: KEY,
+    SEALING_KEY: KEY,
     ARCHIVE_FS_ROOT: fsRoot,
     // The test's S3 server listens on loopback.
     ARCHIVE_ALLOW_PRIVATE_ENDPOINTS: 'true',

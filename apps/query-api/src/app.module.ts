@@ -25,10 +25,15 @@ import { RoutingModule } from './routing/routing.module';
 import { DrainsModule } from './drains/drains.module';
 import { UsageModule } from './usage/usage.module';
 import { TailModule } from './tail/tail.module';
+import { Sealer } from '@millrace/sealing';
+import { useSealer } from './database/sealed-columns';
+import { SealingMaintenance } from './database/sealing-maintenance';
 
 @Module({})
 export class QueryApiModule {
   static forRoot(config: QueryApiConfig): DynamicModule {
+    // Sealed columns (drain URLs, alert channels) seal and open with these keys.
+    useSealer(new Sealer(config.SEALING_KEY, config.SEALING_OLD_KEYS));
     return {
       module: QueryApiModule,
       imports: [
@@ -49,7 +54,7 @@ export class QueryApiModule {
         TailModule.forRoot(config),
       ],
       controllers: [SearchController, GraphsController, FieldsController, ContextController, ExportController, ViewsController],
-      providers: [{ provide: QUERY_API_CONFIG, useValue: config }, TenantScope, SearchService, GraphsService, FieldsService, ContextService, ViewsService],
+      providers: [{ provide: QUERY_API_CONFIG, useValue: config }, SealingMaintenance, TenantScope, SearchService, GraphsService, FieldsService, ContextService, ViewsService],
     };
   }
 }

@@ -1,6 +1,6 @@
 {{/*
-What is special about the archiver, read by the millrace-common templates: the archive
-encryption key and the optional filesystem archive volume (PersistentVolumeClaim or emptyDir).
+What is special about the archiver, read by the millrace-common templates: the sealing keys
+(optional: only S3 destinations need them) and the optional filesystem archive volume (PersistentVolumeClaim or emptyDir).
 */}}
 {{- define "archiver.app" -}}
 {{- $fs := .Values.filesystemArchive -}}
@@ -12,11 +12,18 @@ config:
   ARCHIVE_FS_ROOT: {{ $fs.path | quote }}
 {{- end }}
 env:
-  - name: ARCHIVE_ENCRYPTION_KEY
+  - name: SEALING_KEY
     valueFrom:
       secretKeyRef:
-        name: {{ .Values.encryptionKey.existingSecret | quote }}
-        key: {{ .Values.encryptionKey.key | quote }}
+        name: {{ .Values.sealing.existingSecret | quote }}
+        key: {{ .Values.sealing.key | quote }}
+        optional: true
+  - name: SEALING_OLD_KEYS
+    valueFrom:
+      secretKeyRef:
+        name: {{ .Values.sealing.existingSecret | quote }}
+        key: {{ .Values.sealing.oldKeysKey | quote }}
+        optional: true
 {{- if $fs.enabled }}
 volumes:
   - name: archive

@@ -1,6 +1,6 @@
 {{/*
-What is special about the query API, read by the millrace-common templates: the key that seals
-archive credentials (optional), the folder-archive root and the drains' private-target switch.
+What is special about the query API, read by the millrace-common templates: the keys that seal
+the stored secrets (SEALING_KEY), the folder-archive root and the drains' private-target switch.
 */}}
 {{- define "query-api.app" -}}
 component: api
@@ -12,11 +12,16 @@ config:
   ARCHIVE_FS_ROOT: {{ . | quote }}
   {{- end }}
 env:
-  - name: ARCHIVE_ENCRYPTION_KEY
+  - name: SEALING_KEY
     valueFrom:
       secretKeyRef:
-        name: {{ .Values.archiveEncryptionKey.existingSecret | quote }}
-        key: {{ .Values.archiveEncryptionKey.key | quote }}
+        name: {{ .Values.sealing.existingSecret | quote }}
+        key: {{ .Values.sealing.key | quote }}
+  - name: SEALING_OLD_KEYS
+    valueFrom:
+      secretKeyRef:
+        name: {{ .Values.sealing.existingSecret | quote }}
+        key: {{ .Values.sealing.oldKeysKey | quote }}
         optional: true
 {{- end -}}
 

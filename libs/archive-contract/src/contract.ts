@@ -31,7 +31,7 @@ export interface FilesystemDestination {
 
 export type ArchiveDestination = S3Destination | FilesystemDestination;
 
-/** What the archiver needs to reach a destination, sealed by `SecretBox` (never in clear on NATS). */
+/** What the archiver needs to reach a destination, sealed by `@millrace/sealing` (never in clear on NATS). */
 export interface DestinationSecret {
   secretAccessKey: string;
 }
@@ -39,7 +39,7 @@ export interface DestinationSecret {
 /**
  * An item of configuration kind `archives` (`config.archives.get`): one per tenant that has an
  * archive. `sealedSecret` is the AES-256-GCM sealed DestinationSecret; the archiver opens it
- * with its own ARCHIVE_ENCRYPTION_KEY.
+ * with its own SEALING_KEY (context `archive:<tenant>`).
  */
 export interface ArchiveConfigItem {
   tenant: string;

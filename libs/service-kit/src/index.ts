@@ -23,7 +23,7 @@ export { PublicRoute, PUBLIC_ROUTE } from './public-route';
 export { testStackEnv } from './testing';
 export type { TestStackEnv } from './testing';
 export { createTestApp, routesServedBy } from './test-app';
-export { testServiceEnv } from './testing';
+export { testServiceEnv, testSealingKey } from './testing';
 export {
   ZodValidationPipe, ValidBody, ValidQuery, ValidParams, ValidHeaders, validate, checkQuery,
   RequestValidationError, InvalidValueError, VALIDATION_FAILED, INVALID_VALUE,

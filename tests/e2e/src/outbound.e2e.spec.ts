@@ -16,11 +16,11 @@ let arrived = 0;
 const REFUSED = /may only reach public|only exists inside a network/;
 const METADATA = ['169.254.169.254', '[::ffff:169.254.169.254]', '[0:0:0:0:0:ffff:a9fe:a9fe]', '[::169.254.169.254]', '[64:ff9b::a9fe:a9fe]', 'metadata.google.internal.', '2852039166'];
 
-const saveDrain = (url: string) => request<{ message?: string; id?: string }>('POST', `${platform.urls.query}/v1/drains`, { key: org.adminKey, body: { name: `d ${url} ${Math.random()}`, url, enabled: false } });
-const saveAlert = (url: string) => request<{ message?: string }>('POST', `${platform.urls.query}/v1/alerts`, {
+const saveDrain = (url: string) => request<{ error?: { message: string }; id?: string }>('POST', `${platform.urls.query}/v1/drains`, { key: org.adminKey, body: { name: `d ${url} ${Math.random()}`, url, enabled: false } });
+const saveAlert = (url: string) => request<{ error?: { message: string } }>('POST', `${platform.urls.query}/v1/alerts`, {
   key: org.adminKey, body: { name: `a ${url} ${Math.random()}`, kind: 'presence', query: 'never-matches-anything', windowSeconds: 60, enabled: false, channels: [{ type: 'webhook', url }] },
 });
-const saveArchive = (endpoint: string) => request<{ message?: string }>('PUT', `${platform.urls.query}/v1/archives`, {
+const saveArchive = (endpoint: string) => request<{ error?: { message: string } }>('PUT', `${platform.urls.query}/v1/archives`, {
   key: org.adminKey, body: { enabled: false, destination: { type: 's3', endpoint, bucket: 'logs-bucket', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'not-a-real-secret' } },
 });
 
@@ -62,8 +62,8 @@ describe('outbound targets when saved', () => {
         const archive = await saveArchive(`http://${host}:${port}`);
         for (const [what, reply, field] of [['drain', drain, 'url'], ['syslog drain', syslog, 'url'], ['alert', alert, 'channels[0].url'], ['archive', archive, 'destination.endpoint']] as const) {
           expect([what, host, reply.status]).toEqual([what, host, 400]);
-          expect([what, host, reply.body.message]).toEqual([what, host, expect.stringMatching(REFUSED)]);
-          expect([what, host, reply.body.message]).toEqual([what, host, expect.stringContaining(field)]);
+          expect([what, host, reply.body.error?.message]).toEqual([what, host, expect.stringMatching(REFUSED)]);
+          expect([what, host, reply.body.error?.message]).toEqual([what, host, expect.stringContaining(field)]);
         }
       }
       expect((await saveDrain('https://logs.example.com/in')).status).toBe(201);

@@ -4,7 +4,12 @@
 // types they do not take; keys shippers put into their data are scrubbed before anything is stored.
 import http from 'node:http';
 import net from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { Sealer } from '@millrace/sealing';
 import { gatewayMetric } from './support/org-admin';
+import { PROFILE, REPO_ROOT, stackEnv } from './support/stack';
 import { gatewayPorts } from './support/gateway';
 import { eventually, request } from './support/http';
 import { startPlatform, uniqueOrg, type OrgKeys, type Platform } from './support/platform';
@@ -171,5 +176,92 @@ describe('keys in shipped data', () => {
     expect(await gatewayMetric(platform.urls.ingest, 'millrace_ingest_keys_scrubbed_total', { protocol: 'es-bulk' })).toBe(before + 1);
     expect(await gatewayMetric(platform.urls.ingest, 'millrace_ingest_keys_scrubbed_total', { protocol: 'http-json' })).toBeGreaterThanOrEqual(2);
     expect(await gatewayMetric(platform.urls.ingest, 'millrace_ingest_keys_scrubbed_total', { protocol: 'syslog' })).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('secrets at rest', () => {
+  const secretsFile = path.join(REPO_ROOT, '.millrace', 'services', PROFILE, 'secrets.json');
+  const localKey = () => (JSON.parse(readFileSync(secretsFile, 'utf8')) as { SEALING_KEY: string }).SEALING_KEY;
+
+  async function stored(tenant: string): Promise<{ drains: string[]; alerts: string[]; archive: string[] }> {
+    const pg = new PgClient({ connectionString: stackEnv().DATABASE_URL });
+    await pg.connect();
+    try {
+      const q = async (sql: string) => (await pg.query(sql, [tenant])).rows.map((r) => String(Object.values(r)[0]));
+      return {
+        drains: await q('SELECT url FROM query.drains WHERE tenant = $1'),
+        alerts: await q('SELECT channels::text FROM query.alerts WHERE tenant = $1'),
+        archive: await q('SELECT sealed_secret FROM query.archive_configs WHERE tenant = $1'),
+      };
+    } finally {
+      await pg.end();
+    }
+  }
+
+  it('drain URLs, alert channel secrets and archive credentials are sealed in PostgreSQL, never returned, and re-sealed after a key rotation', async () => {
+    expect(existsSync(secretsFile)).toBe(true);
+    const secrets = ['drain-pa55word', 'drain-query-token', 'hmac-signing-secret', 'header-token-value', 'slack-path-token', 'pd-routing-key', 'wJalrXUtnFEMIexample'];
+    const drain = await request<{ id: string; url: string }>('POST', `${platform.urls.query}/v1/drains`, {
+      key: org.adminKey, body: { name: 'sealed', url: 'https://user:drain-pa55word@logs.example.com/in?token=drain-query-token', enabled: false },
+    });
+    expect(drain.status).toBe(201);
+    const alert = await request<{ id: string }>('POST', `${platform.urls.query}/v1/alerts`, {
+      key: org.adminKey, body: {
+        name: 'sealed', kind: 'presence', query: 'nothing', windowSeconds: 60, enabled: false, channels: [
+          { type: 'webhook', url: 'https://hooks.example.com/in', secret: 'hmac-signing-secret', headers: { 'X-Token': 'header-token-value' } },
+          { type: 'slack', url: 'https://hooks.slack.com/services/T000/B000/slack-path-token' },
+          { type: 'pagerduty', routingKey: 'pd-routing-key' },
+        ],
+      },
+    });
+    expect(alert.status).toBe(201);
+    const archive = await request('PUT', `${platform.urls.query}/v1/archives`, {
+      key: org.adminKey, body: { enabled: false, destination: { type: 's3', endpoint: 'https://s3.example.com', bucket: 'sealed-bucket', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMIexample' } },
+    });
+    expect(archive.status).toBeLessThan(300);
+
+    const oldKeyId = new Sealer(localKey()).keyId;
+    const rows = await stored(org.org);
+    expect(rows.drains).toHaveLength(1);
+    expect(rows.alerts).toHaveLength(1);
+    expect(rows.archive).toHaveLength(1);
+    const all = JSON.stringify(rows);
+    for (const secret of secrets) expect([secret, all.includes(secret)]).toEqual([secret, false]);
+    expect(rows.drains[0]).toMatch(new RegExp(`^s2\\.${oldKeyId}\\.`));
+    expect(JSON.parse(rows.alerts[0]).sealed).toMatch(new RegExp(`^s2\\.${oldKeyId}\\.`));
+    expect(rows.archive[0]).toMatch(new RegExp(`^s2\\.${oldKeyId}\\.`));
+
+    const answers = JSON.stringify([
+      (await request('GET', `${platform.urls.query}/v1/drains/${drain.body.id}`, { key: org.adminKey })).body,
+      (await request('GET', `${platform.urls.query}/v1/alerts/${alert.body.id}`, { key: org.adminKey })).body,
+      (await request('GET', `${platform.urls.query}/v1/archives`, { key: org.adminKey })).body,
+    ]);
+    for (const secret of secrets) expect([secret, answers.includes(secret)]).toEqual([secret, false]);
+
+    // Rotation: a new key seals, the old one is kept for reading; on start-up every row is re-sealed.
+    const newKey = `rotated-sealing-key-${Date.now()}-0123456789abcdef`;
+    const newKeyId = new Sealer(newKey).keyId;
+    const restart = async (extra: Record<string, string> = {}) => {
+      await platform.stop('query-api');
+      await platform.start('query-api', extra);
+    };
+    try {
+      await restart({ SEALING_KEY: newKey, SEALING_OLD_KEYS: localKey() });
+      const rotated = await eventually(async () => {
+        const r = await stored(org.org);
+        return [r.drains[0], JSON.parse(r.alerts[0]).sealed, r.archive[0]].every((v: string) => v.startsWith(`s2.${newKeyId}.`)) ? r : undefined;
+      }, 20_000);
+      for (const secret of secrets) expect([secret, JSON.stringify(rotated).includes(secret)]).toEqual([secret, false]);
+      const read = await request<{ url: string }>('GET', `${platform.urls.query}/v1/drains/${drain.body.id}`, { key: org.adminKey });
+      expect(read.body.url).toBe('https://****:****@logs.example.com/in?token=****');
+      // Without the old key the new rows still open: the old key can go.
+      await restart({ SEALING_KEY: newKey });
+      expect((await request('GET', `${platform.urls.query}/v1/alerts/${alert.body.id}`, { key: org.adminKey })).status).toBe(200);
+    } finally {
+      // Back to the local key (re-sealing every row of the test database with it).
+      await restart({ SEALING_KEY: localKey(), SEALING_OLD_KEYS: newKey });
+      await eventually(async () => ((await stored(org.org)).drains[0].startsWith(`s2.${oldKeyId}.`) ? true : undefined), 20_000);
+      await restart();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { S3Store } from '../stores/s3-store';
 import { StoreError, type ArchiveStore } from '../stores/store';
 import type { ArchiveConfigItem, ArchiveDestination, DestinationSecret, DestinationStatusView } from '@millrace/archive-contract';
 import { failingDestinations } from './metrics';
-import { SecretBox } from '@millrace/archive-contract';
+import { Sealer } from '@millrace/sealing';
 import { outboundPolicy, type OutboundPolicy } from '@millrace/outbound-policy';
 
 /** A tenant's archive as the archiver uses it: its destination and a store to reach it. */
@@ -40,7 +40,7 @@ interface Health {
 @Injectable()
 export class Destinations implements OnModuleDestroy {
   private readonly logger = new Logger('Destinations');
-  private readonly box?: SecretBox;
+  private readonly sealer?: Sealer;
   /** S3 connections are checked by it when they are made (ARCHIVE_ALLOW_PRIVATE_ENDPOINTS). */
   private readonly outbound: OutboundPolicy;
   private readonly feed: ConfigFeed<ArchiveConfigItem, TenantArchive>;
@@ -53,7 +53,7 @@ export class Destinations implements OnModuleDestroy {
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(ARCHIVER_CONFIG) private readonly config: ArchiverConfig,
   ) {
-    this.box = config.ARCHIVE_ENCRYPTION_KEY ? new SecretBox(config.ARCHIVE_ENCRYPTION_KEY) : undefined;
+    this.sealer = Sealer.fromConfig(config);
     this.outbound = outboundPolicy('archives', config);
     this.feed = new ConfigFeed<ArchiveConfigItem, TenantArchive>({
       nc,
@@ -202,12 +202,12 @@ export class Destinations implements OnModuleDestroy {
     }
     if (d.type === 's3') {
       if (!item.sealedSecret) throw new StoreError('the destination has no credentials', true);
-      if (!this.box) throw new StoreError('ARCHIVE_ENCRYPTION_KEY is not set on the archiver: it cannot open the destination credentials', true);
+      if (!this.sealer) throw new StoreError('SEALING_KEY is not set on the archiver: it cannot open the destination credentials', true);
       let secret: DestinationSecret;
       try {
-        secret = this.box.open<DestinationSecret>(item.tenant, item.sealedSecret);
+        secret = this.sealer.openJson<DestinationSecret>(`archive:${item.tenant}`, item.sealedSecret);
       } catch {
-        throw new StoreError('the destination credentials do not open with this ARCHIVE_ENCRYPTION_KEY', true);
+        throw new StoreError('the destination credentials do not open with SEALING_KEY or SEALING_OLD_KEYS', true);
       }
       return new S3Store(d, secret.secretAccessKey, { timeoutMs: this.config.ARCHIVE_STORE_TIMEOUT_MS, policy: this.outbound });
     }

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { StoredChannel } from './alert-schema';
+import { SEAL_CONTEXT, sealedJson } from '../database/sealed-columns';
 
 /**
  * An alert of an organisation. `settings` holds the kind's parameters and the noise control,
@@ -25,7 +26,8 @@ export class AlertEntity {
   @Column({ type: 'jsonb' })
   settings!: Record<string, unknown>;
 
-  @Column({ type: 'jsonb' })
+  /** Sealed in PostgreSQL (`{"sealed": …}`), clear in memory. */
+  @Column({ type: 'jsonb', transformer: sealedJson(SEAL_CONTEXT.alertChannels) })
   channels!: StoredChannel[];
 
   @Column({ type: 'boolean' })

@@ -3,7 +3,7 @@ import type { ArchiveDestination } from '@millrace/archive-contract';
 
 /**
  * A tenant's archive destination (one per tenant). Credentials are kept only sealed
- * (AES-256-GCM with ARCHIVE_ENCRYPTION_KEY, the tenant as associated data) and never returned.
+ * (@millrace/sealing with SEALING_KEY, the tenant as associated data) and never returned.
  */
 @Entity({ name: 'archive_configs' })
 export class ArchiveConfigEntity {

@@ -1,5 +1,5 @@
 import {
-  BadRequestException, ConflictException, Inject, Injectable, NotFoundException, ServiceUnavailableException,
+  BadRequestException, ConflictException, Inject, Injectable, NotFoundException,
   type OnApplicationBootstrap, type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -10,7 +10,8 @@ import { ArchiveConfigEntity } from './archive-config.entity';
 import type { ArchiveConfigItem, ArchiveDestination, DestinationSecret, S3Destination } from '@millrace/archive-contract';
 import { insideRoot, storedDestination, type ArchiveInput } from './destination-schema';
 import { outboundPolicy, OutboundRefusedError, type OutboundPolicy } from '@millrace/outbound-policy';
-import { SecretBox } from '@millrace/archive-contract';
+import { Sealer } from '@millrace/sealing';
+import { SEAL_CONTEXT } from '../database/sealed-columns';
 
 /** What the API returns: the destination without its secret, and whether one is stored. */
 export interface ArchiveView {
@@ -51,13 +52,13 @@ function toItem(row: ArchiveConfigEntity): ArchiveConfigItem {
 /**
  * Tenant archive destinations: stored here (one per tenant), credentials sealed before they touch
  * the database, served to the archiver as configuration kind `archives` and announced on change.
- * The archiver opens the sealed credentials with its own copy of ARCHIVE_ENCRYPTION_KEY, so they
- * never travel in clear.
+ * The archiver opens the sealed credentials with its own copy of SEALING_KEY, so they never
+ * travel in clear.
  */
 @Injectable()
 export class ArchivesService implements OnApplicationBootstrap, OnApplicationShutdown {
   private feed?: ConfigPublisher<ArchiveConfigItem>;
-  private readonly box?: SecretBox;
+  private readonly sealer: Sealer;
   /** ARCHIVE_ALLOW_PRIVATE_ENDPOINTS: where S3 endpoints may point (the archiver checks again on every connection). */
   private readonly outbound: OutboundPolicy;
 
@@ -66,7 +67,7 @@ export class ArchivesService implements OnApplicationBootstrap, OnApplicationShu
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(QUERY_API_CONFIG) private readonly config: QueryApiConfig,
   ) {
-    this.box = config.ARCHIVE_ENCRYPTION_KEY ? new SecretBox(config.ARCHIVE_ENCRYPTION_KEY) : undefined;
+    this.sealer = new Sealer(config.SEALING_KEY, config.SEALING_OLD_KEYS);
     this.outbound = outboundPolicy('archives', config);
   }
 
@@ -94,8 +95,7 @@ export class ArchivesService implements OnApplicationBootstrap, OnApplicationShu
     if (input.destination.type === 's3') {
       const given = input.destination.secretAccessKey;
       if (given) {
-        if (!this.box) throw new ServiceUnavailableException('archive credentials cannot be stored: ARCHIVE_ENCRYPTION_KEY is not set on this installation');
-        sealedSecret = this.box.seal(tenant, { secretAccessKey: given } satisfies DestinationSecret);
+        sealedSecret = this.sealer.sealJson(SEAL_CONTEXT.archiveSecret(tenant), { secretAccessKey: given } satisfies DestinationSecret);
       } else {
         const previous = existing?.destination.type === 's3' ? existing.destination : undefined;
         if (!previous || !existing?.sealedSecret) throw new BadRequestException('destination.secretAccessKey is required');

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { SEAL_CONTEXT, sealedText } from '../database/sealed-columns';
 
 /** A Logplex-style drain: where the broker-router pushes a tenant's lines. */
 @Entity({ name: 'drains' })
@@ -12,8 +13,8 @@ export class DrainEntity {
   @Column({ type: 'text' })
   name!: string;
 
-  /** The full target URL, credentials included; never returned by the API in full. */
-  @Column({ type: 'text' })
+  /** The full target URL, credentials included: sealed in PostgreSQL, never returned by the API in full. */
+  @Column({ type: 'text', transformer: sealedText(SEAL_CONTEXT.drainUrl) })
   url!: string;
 
   /** HTTP drains: `logplex` (application/logplex-1) or `json`; null for syslog drains. */
