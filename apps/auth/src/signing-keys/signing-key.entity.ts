@@ -13,7 +13,7 @@ export class SigningKey {
   @Column({ name: 'public_jwk', type: 'jsonb' })
   publicJwk!: JWK;
 
-  /** `v1.<iv>.<tag>.<ciphertext>` (base64url): AES-256-GCM of the PKCS#8 private key. */
+  /** The PKCS#8 private key sealed by @millrace/sealing (`s2.<key id>.…`); older rows `v1.…` are no longer used. */
   @Column({ name: 'private_key_encrypted', type: 'text' })
   privateKeyEncrypted!: string;
 

@@ -7,8 +7,11 @@ import {
   ACCESS_TOKEN_TTL_SECONDS, SESSION_ALGORITHM, SESSION_AUDIENCE, SESSION_ISSUER, type Role,
 } from '@millrace/auth-token';
 import { AUTH_CONFIG, type AuthConfig } from '../config';
-import { SecretBox } from './encryption';
+import { Sealer } from '@millrace/sealing';
 import { SigningKey } from './signing-key.entity';
+
+/** The row's kid is the associated data: a sealed key moved to another row does not open. */
+const signingKeyContext = (kid: string) => `auth.signing-key:${kid}`;
 
 export interface AccessClaims {
   userId: string;
@@ -20,20 +23,21 @@ export interface AccessClaims {
 
 /**
  * The Ed25519 key that signs session access tokens. Generated on first start and stored in the
- * auth schema with its private half encrypted by AUTH_ENCRYPTION_KEY. Replicas sharing the
+ * auth schema with its private half sealed (@millrace/sealing) by AUTH_ENCRYPTION_KEY, the key's
+ * id kept beside it: a new AUTH_ENCRYPTION_KEY makes a new signing key. Replicas sharing the
  * setting share the key; the public keys of every non-retired key are published (JWKS).
  */
 @Injectable()
 export class SigningKeysService implements OnModuleInit {
   private readonly logger = new Logger('SigningKeys');
-  private readonly box: SecretBox;
+  private readonly sealer: Sealer;
   private current?: { kid: string; privateKey: KeyObject };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AUTH_CONFIG) config: AuthConfig,
   ) {
-    this.box = new SecretBox(config.AUTH_ENCRYPTION_KEY);
+    this.sealer = new Sealer(config.AUTH_ENCRYPTION_KEY);
   }
 
   async onModuleInit(): Promise<void> {
@@ -41,7 +45,7 @@ export class SigningKeysService implements OnModuleInit {
       // One replica at a time: concurrent first starts must not create two keys.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))`);
       const existing = await m.findOne(SigningKey, {
-        where: { encryptionKeyId: this.box.keyId, retiredAt: IsNull() }, order: { createdAt: 'DESC' },
+        where: { encryptionKeyId: this.sealer.keyId, retiredAt: IsNull() }, order: { createdAt: 'DESC' },
       });
       if (existing) return existing;
       if (await m.existsBy(SigningKey, { retiredAt: IsNull() })) {
@@ -78,13 +82,13 @@ export class SigningKeysService implements OnModuleInit {
     const kid = await calculateJwkThumbprint(publicJwk);
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
     return this.db.getRepository(SigningKey).create({
-      kid, algorithm: SESSION_ALGORITHM, publicJwk, privateKeyEncrypted: this.box.seal(der, kid), encryptionKeyId: this.box.keyId, retiredAt: null,
+      kid, algorithm: SESSION_ALGORITHM, publicJwk, privateKeyEncrypted: this.sealer.seal(signingKeyContext(kid), der.toString('base64')), encryptionKeyId: this.sealer.keyId, retiredAt: null,
     });
   }
 
   private decrypt(key: SigningKey): KeyObject {
     try {
-      return createPrivateKey({ key: this.box.open(key.privateKeyEncrypted, key.kid), format: 'der', type: 'pkcs8' });
+      return createPrivateKey({ key: Buffer.from(this.sealer.open(signingKeyContext(key.kid), key.privateKeyEncrypted), 'base64'), format: 'der', type: 'pkcs8' });
     } catch {
       throw new Error(`cannot decrypt signing key ${key.kid}: AUTH_ENCRYPTION_KEY does not match the key it was stored with`);
     }
