@@ -91,10 +91,11 @@ function localSecrets(profile) {
   const file = path.join(stateDir(profile), 'secrets.json');
   const secrets = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
   // The archive credentials' key of earlier versions becomes the sealing key: what it sealed still opens.
-  if (!secrets.SEALING_KEY && secrets.ARCHIVE_ENCRYPTION_KEY) secrets.SEALING_KEY = secrets.ARCHIVE_ENCRYPTION_KEY;
+  const renamed = !secrets.SEALING_KEY && Boolean(secrets.ARCHIVE_ENCRYPTION_KEY);
+  if (renamed) secrets.SEALING_KEY = secrets.ARCHIVE_ENCRYPTION_KEY;
   delete secrets.ARCHIVE_ENCRYPTION_KEY;
   const missing = LOCAL_SECRET_NAMES.filter((name) => !secrets[name]);
-  if (missing.length > 0) {
+  if (missing.length > 0 || renamed) {
     fs.mkdirSync(stateDir(profile), { recursive: true });
     for (const name of missing) secrets[name] = require('node:crypto').randomBytes(32).toString('base64url');
     fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });

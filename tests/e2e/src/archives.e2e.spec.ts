@@ -192,7 +192,7 @@ describe('archive configuration', () => {
     expect(JSON.stringify(read.body)).not.toContain(s3.S3_SECRET_ACCESS_KEY);
     // Stored sealed, not in clear.
     const row = await pg.query('SELECT sealed_secret, destination FROM query.archive_configs WHERE tenant = $1', [orgA.org]);
-    expect(row.rows[0].sealed_secret).toMatch(/^v1\./);
+    expect(row.rows[0].sealed_secret).toMatch(/^s2\.[0-9a-f]{12}\./);
     expect(JSON.stringify(row.rows[0])).not.toContain(s3.S3_SECRET_ACCESS_KEY);
 
     expect((await api('POST', '/v1/archives', orgA.adminKey, { destination: s3Destination() })).status).toBe(409);
