@@ -29,7 +29,7 @@ const OPTIONS: OpenApiOptions = {
 };
 
 /** Settings that only shape the module graph: nothing connects while the document is built. */
-const DOCUMENT_ENV = { NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL: 'postgres://127.0.0.1/query', OPENSEARCH_URL: 'http://127.0.0.1:9200' };
+const DOCUMENT_ENV = { NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL: 'postgres://127.0.0.1/query', OPENSEARCH_URL: 'http://127.0.0.1:9200', SEALING_KEY: 'documentation-only-sealing-key-never-used-to-seal' };
 
 const documentationRoot = () => QueryApiModule.forRoot(loadConfig(queryApiConfigSchema, DOCUMENT_ENV));
 
