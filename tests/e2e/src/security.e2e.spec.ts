@@ -268,3 +268,31 @@ describe('secrets at rest', () => {
     }
   });
 });
+
+describe('no escalation', () => {
+  it('a service key holding only keys:manage can neither rotate (and so read) nor revoke a broader key, nor grant what it lacks', async () => {
+    const keys = `${platform.urls.auth}/v1/keys`;
+    const narrow = await request<{ id: string; secret: string }>('POST', keys, { key: org.adminKey, body: { name: 'keys only', kind: 'service', scopes: ['keys:manage'] } });
+    expect(narrow.status).toBe(201);
+    const reader = await request<{ id: string; secret: string }>('POST', keys, { key: org.adminKey, body: { name: 'reader', kind: 'service', scopes: ['logs:read'] } });
+    const ingest = await request<{ id: string }>('POST', keys, { key: org.adminKey, body: { name: 'shipper', kind: 'ingest' } });
+    const listed = await request<{ keys: Array<{ id: string; scopes: string[] }> }>('GET', keys, { key: org.adminKey });
+    const broad = listed.body.keys.find((k) => k.scopes.includes('config:manage') && k.scopes.includes('keys:manage'));
+    expect(broad).toBeDefined();
+    const as = narrow.body.secret;
+    for (const target of [broad!.id, reader.body.id]) {
+      const rotated = await request<{ secret?: string; error?: { message: string } }>('POST', `${keys}/${target}/rotate`, { key: as, body: {} });
+      expect(rotated.status).toBe(403);
+      expect(rotated.body.secret).toBeUndefined();
+      expect(rotated.body.error?.message).toMatch(/does not hold: (logs:read|config:manage)/);
+      expect((await request('DELETE', `${keys}/${target}`, { key: as })).status).toBe(403);
+    }
+    expect((await request('POST', keys, { key: as, body: { name: 'wider', kind: 'service', scopes: ['logs:read'] } })).status).toBe(403);
+    // What it does hold, it may manage: ingestion keys, and keys within its own scopes.
+    expect((await request('POST', `${keys}/${ingest.body.id}/rotate`, { key: as, body: {} })).status).toBe(200);
+    expect((await request('POST', `${keys}/${narrow.body.id}/rotate`, { key: as, body: { graceSeconds: 60 } })).status).toBe(200);
+    // The broader keys still work, unchanged.
+    expect((await request('GET', keys, { key: org.adminKey })).status).toBe(200);
+    expect((await request('GET', `${platform.urls.query}/v1/search?q=x&from=-5m`, { key: reader.body.secret })).status).toBe(200);
+  });
+});

@@ -42,7 +42,7 @@ export class KeysController {
   @Post(':id/rotate')
   @HttpCode(200)
   @Endpoint({
-    summary: 'Give a key a new secret (shown once); the old secret keeps working for graceSeconds (default KEY_ROTATION_GRACE_SECONDS = 24 h, 0..604800)',
+    summary: 'Give a key a new secret (shown once); the old secret keeps working for graceSeconds (default KEY_ROTATION_GRACE_SECONDS = 24 h, 0..604800). 403 for a key carrying a scope the caller does not hold',
     requestExample: { graceSeconds: 3600 },
     bodyOptional: true,
     responses: { 200: { description: 'The key with its new secret (shown once)', schema: createdKeySchema } },
@@ -52,13 +52,13 @@ export class KeysController {
     @ValidParams(keyIdParamsSchema) params: z.infer<typeof keyIdParamsSchema>,
     @ValidBody(rotateKeyBodySchema.optional()) body: z.infer<typeof rotateKeyBodySchema> | undefined,
   ): Promise<CreatedKey> {
-    return this.keys.rotate(principal.tenant, params.id, body?.graceSeconds);
+    return this.keys.rotate(principal, params.id, body?.graceSeconds);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @Endpoint({ summary: 'Revoke a key at once (every service drops it from its cache)', responses: { 204: null } })
+  @Endpoint({ summary: 'Revoke a key at once (every service drops it from its cache); 403 for a key carrying a scope the caller does not hold', responses: { 204: null } })
   async revoke(@CurrentPrincipal() principal: Principal, @ValidParams(keyIdParamsSchema) params: z.infer<typeof keyIdParamsSchema>): Promise<void> {
-    await this.keys.revoke(principal.tenant, params.id);
+    await this.keys.revoke(principal, params.id);
   }
 }

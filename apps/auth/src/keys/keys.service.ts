@@ -50,12 +50,14 @@ export class KeysService {
 
   /**
    * Give a key a new secret. The old one keeps working for `graceSeconds` (default
-   * KEY_ROTATION_GRACE_SECONDS; 0 = stops at once). A secret older than that stops now.
+   * KEY_ROTATION_GRACE_SECONDS; 0 = stops at once). A secret older than that stops now. Only
+   * by a caller holding every scope of the key (403 otherwise).
    */
-  async rotate(tenant: string, id: string, graceSeconds = this.config.KEY_ROTATION_GRACE_SECONDS): Promise<CreatedKey> {
+  async rotate(actor: Principal, id: string, graceSeconds = this.config.KEY_ROTATION_GRACE_SECONDS): Promise<CreatedKey> {
     const { key, evicted, fresh } = await this.db.transaction(async (m) => {
-      const key = await m.findOne(ApiKey, { where: { id, orgId: tenant, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      const key = await m.findOne(ApiKey, { where: { id, orgId: actor.tenant, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
       if (!key) throw new NotFoundException(`key ${id} not found in this organisation`);
+      requireHeld(actor, key, 'rotate');
       const fresh = generateKey(key.kind);
       const evicted = [key.hash, key.previousHash];
       const now = new Date();
@@ -72,10 +74,11 @@ export class KeysService {
     return { ...view(key), secret: fresh };
   }
 
-  /** Revoke at once: the key and any rotated secret stop working, and every cache is told. */
-  async revoke(tenant: string, id: string): Promise<void> {
-    const key = await this.keys.findOneBy({ id, orgId: tenant, revokedAt: IsNull() });
+  /** Revoke at once: the key and any rotated secret stop working, and every cache is told. Only by a caller holding all its scopes. */
+  async revoke(actor: Principal, id: string): Promise<void> {
+    const key = await this.keys.findOneBy({ id, orgId: actor.tenant, revokedAt: IsNull() });
     if (!key) throw new NotFoundException(`key ${id} not found in this organisation`);
+    requireHeld(actor, key, 'revoke');
     await this.keys.update({ id: key.id }, { revokedAt: new Date() });
     await this.events.evict([key.hash, key.previousHash]);
   }
@@ -115,6 +118,16 @@ export class KeysService {
     if (notHeld.length) throw new ForbiddenException(`cannot grant a scope the caller does not hold: ${notHeld.join(', ')}`);
     return scopes;
   }
+}
+
+/**
+ * Nobody rotates (and so receives the secret of) or revokes a key carrying a scope they do not
+ * hold. Ingestion keys only write, the least anyone managing keys may hand out.
+ */
+function requireHeld(actor: Principal, key: ApiKey, action: 'rotate' | 'revoke'): void {
+  if (key.kind === 'ingest') return;
+  const notHeld = key.scopes.filter((s) => !actor.scopes.includes(s));
+  if (notHeld.length) throw new ForbiddenException(`cannot ${action} a key carrying a scope the caller does not hold: ${notHeld.join(', ')}`);
 }
 
 function view(key: ApiKey): KeyView {

@@ -117,7 +117,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Revoke a key at once (every service drops it from its cache)
+         * Revoke a key at once (every service drops it from its cache); 403 for a key carrying a scope the caller does not hold
          * @description Credentials: service key, session. Scopes needed: keys:manage.
          */
         delete: operations["keysRevoke"];
@@ -136,7 +136,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Give a key a new secret (shown once); the old secret keeps working for graceSeconds (default KEY_ROTATION_GRACE_SECONDS = 24 h, 0..604800)
+         * Give a key a new secret (shown once); the old secret keeps working for graceSeconds (default KEY_ROTATION_GRACE_SECONDS = 24 h, 0..604800). 403 for a key carrying a scope the caller does not hold
          * @description Credentials: service key, session. Scopes needed: keys:manage.
          */
         post: operations["keysRotate"];
