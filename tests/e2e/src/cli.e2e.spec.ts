@@ -140,41 +140,76 @@ describe('log-in', () => {
   });
 });
 
+/**
+ * A `millrace tail -a APP --backlog 1` that is known to be live: a line shipped before it starts
+ * is its backlog, and the server sends the backlog just before going live.
+ */
+async function liveTail(app: string, first: string, extra: string[] = []) {
+  const h = home();
+  const env = { ...urlEnv(), MILLRACE_KEY: org.readKey };
+  await ship(org.ingestKey, [{ line: first, app }]);
+  await eventually(async () => ((await millrace(['search', '-a', app, '--json'], { home: h, env })).stdout.includes(first) ? true : undefined), 30000, 500);
+  const child = start(['tail', '-a', app, '--backlog', '1', ...extra], { home: h, env });
+  const tail = { child, home: h, env, out: '', err: '' };
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (tail.out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (tail.err += d));
+  await eventually(async () => (tail.out.includes(first) ? true : undefined), 15000, 20);
+  return tail;
+}
+
+async function stopTail(child: ChildProcess): Promise<void> {
+  child.kill('SIGINT');
+  expect(await new Promise((r) => child.on('close', r))).toBe(0);
+}
+
 describe('tail and search', () => {
   it('tail prints a line shipped after it started within 2 s; search finds it with --json', async () => {
     const app = `tail-${Date.now()}`;
-    const h = home();
-    const env = { ...urlEnv(), MILLRACE_KEY: org.readKey };
-    // A line from before the tail: once the tail prints it (its backlog), the tail is live.
-    await ship(org.ingestKey, [{ line: 'before the tail', app }]);
-    await eventually(async () => ((await millrace(['search', '-a', app, '--json'], { home: h, env })).stdout.includes('before the tail') ? true : undefined), 30000, 500);
-    const tail = start(['tail', '-a', app, '--backlog', '1'], { home: h, env });
-    let out = '';
-    tail.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    let err = '';
-    tail.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const tail = await liveTail(app, 'before the tail');
     try {
-      await eventually(async () => (out.includes('before the tail') ? true : undefined), 15000, 20);
       const message = `shipped after the tail started ${Date.now()}`;
       const shipped = Date.now();
       await ship(org.ingestKey, [{ line: message, app, level: 'error' }]);
-      await eventually(async () => (out.includes(message) ? true : undefined), 2000, 10);
+      await eventually(async () => (tail.out.includes(message) ? true : undefined), 2000, 10);
       const latency = Date.now() - shipped;
       expect(latency).toBeLessThan(2000);
-      expect(out).toMatch(new RegExp(`^\\S+ \\S+ ${app} ERROR ${message}$`, 'm'));
-      expect(out).not.toContain('\x1b['); // not a terminal: no colours
+      expect(tail.out).toMatch(new RegExp(`^\\S+ \\S+ ${app} ERROR ${message}$`, 'm'));
+      expect(tail.out).not.toContain('\x1b['); // not a terminal: no colours
 
       const found = await eventually(async () => {
-        const run = await millrace(['search', message.split(' ').pop()!, '-a', app, '--json', '--from', '-10m'], { home: h, env });
+        const run = await millrace(['search', message.split(' ').pop()!, '-a', app, '--json', '--from', '-10m'], { home: tail.home, env: tail.env });
         const events = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { message: string; level: string; app: string });
         return events.length ? events : undefined;
       }, 30000, 500);
       expect(found).toEqual([expect.objectContaining({ message, level: 'error', app })]);
     } finally {
-      tail.kill('SIGINT');
-      expect(await new Promise((r) => tail.on('close', r))).toBe(0);
+      await stopTail(tail.child);
     }
-    expect(err).toBe('');
+    expect(tail.err).toBe('');
+  });
+});
+
+describe('tail across a restart of the query API', () => {
+  it('reconnects with Last-Event-ID: every line shipped while it was away arrives once, none missed', async () => {
+    const app = `tailr-${Date.now()}`;
+    const tail = await liveTail(app, 'line 0', ['--json']);
+    const received = () => tail.out.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { message: string }).message);
+    try {
+      await ship(org.ingestKey, [{ line: 'line 1', app }]);
+      await eventually(async () => (received().includes('line 1') ? true : undefined), 5000, 20);
+      await platform.stop('query-api');
+      for (let i = 2; i <= 50; i += 7) {
+        await ship(org.ingestKey, Array.from({ length: Math.min(7, 51 - i) }, (_, k) => ({ line: `line ${i + k}`, app })));
+      }
+      await platform.start('query-api');
+      await eventually(async () => (received().length >= 51 ? true : undefined), 60000, 100);
+      await new Promise((r) => setTimeout(r, 1000)); // a doubled line would show up by now
+      expect(received()).toEqual(Array.from({ length: 51 }, (_, i) => `line ${i}`));
+      expect(tail.err).toContain('connection lost');
+      expect(tail.err).toContain('reconnected: no line was missed');
+    } finally {
+      await stopTail(tail.child);
+    }
   });
 });
 

@@ -1,17 +1,21 @@
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { createAuthClient, createQueryApiClient, type AuthPaths, type QueryApiPaths } from '@millrace/api-client';
 import { UsageError } from '../errors';
 import { ApiError, ConnectionError, SERVICE_LABEL, type ServiceName } from './errors';
 
-/**
- * Until the generated client of libs/api-client replaces these types, every path is untyped;
- * the calls already have the openapi-fetch shape (`GET(path, { params })`), so switching is a
- * change of type, not of code.
- */
+/** The ingest gateway's routes are protocol endpoints outside the typed documents. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type UntypedPaths = Record<string, any>;
-export type RestClient = Client<UntypedPaths>;
 
-export type Services = Record<ServiceName, RestClient>;
+/**
+ * The clients every command uses: the query API and auth through the client generated from
+ * their OpenAPI documents (libs/api-client), the gateway through the same openapi-fetch shape.
+ */
+export interface Services {
+  query: Client<QueryApiPaths>;
+  auth: Client<AuthPaths>;
+  ingest: Client<UntypedPaths>;
+}
 
 export const USER_AGENT = 'millrace-cli/0.1.0';
 
@@ -24,31 +28,42 @@ export const URL_ENV: Record<ServiceName, string> = {
 export interface ServiceOptions {
   urls: Partial<Record<ServiceName, string>>;
   fetch: typeof fetch;
-  /** The Authorization header for a service (may refresh a session first), or undefined. */
-  authorization(service: ServiceName): Promise<string | undefined>;
+  /** The credential for a service (may refresh a session first), or undefined for none. */
+  token(service: ServiceName): Promise<string | undefined>;
 }
 
-/** One client per service, each adding the credential and turning network failures into clear errors. */
-export function createServices(options: ServiceOptions): Services {
-  const make = (service: ServiceName): RestClient => {
-    const baseUrl = options.urls[service];
-    const client = createClient<UntypedPaths>({ baseUrl: baseUrl ?? 'http://url.missing.invalid', fetch: options.fetch });
-    client.use({
-      async onRequest({ request }) {
-        const authorization = await options.authorization(service);
-        if (!baseUrl) throw new UsageError(`no URL for ${SERVICE_LABEL[service]}: log in with \`millrace login URL\` or set ${URL_ENV[service]}`);
-        if (authorization) request.headers.set('authorization', authorization);
-        request.headers.set('user-agent', USER_AGENT);
-        return request;
-      },
-      onError({ error }) {
-        if (error instanceof Error && (error.name === 'AbortError' || error instanceof ConnectionError)) return error;
-        return new ConnectionError(service, baseUrl ?? '', error);
-      },
-    });
-    return client;
+/** A missing URL is named before anything is sent; a network failure becomes a clear error. */
+function transport(service: ServiceName, baseUrl: string | undefined): Middleware {
+  return {
+    onRequest({ request }) {
+      if (!baseUrl) throw new UsageError(`no URL for ${SERVICE_LABEL[service]}: log in with \`millrace login URL\` or set ${URL_ENV[service]}`);
+      request.headers.set('user-agent', USER_AGENT);
+      return request;
+    },
+    onError({ error }) {
+      if (error instanceof Error && (error.name === 'AbortError' || error instanceof ConnectionError)) return error;
+      return new ConnectionError(service, baseUrl ?? '', error);
+    },
   };
-  return { query: make('query'), auth: make('auth'), ingest: make('ingest') };
+}
+
+export function createServices(options: ServiceOptions): Services {
+  const baseUrl = (service: ServiceName) => options.urls[service] ?? 'http://url.missing.invalid';
+  const common = (service: ServiceName) => ({ baseUrl: baseUrl(service), fetch: options.fetch, token: () => options.token(service) });
+  const query = createQueryApiClient(common('query'));
+  const auth = createAuthClient(common('auth'));
+  const ingest = createClient<UntypedPaths>({ baseUrl: baseUrl('ingest'), fetch: options.fetch });
+  ingest.use({
+    async onRequest({ request }) {
+      const token = await options.token('ingest');
+      if (token) request.headers.set('authorization', `Bearer ${token}`);
+      return request;
+    },
+  });
+  query.use(transport('query', options.urls.query));
+  auth.use(transport('auth', options.urls.auth));
+  ingest.use(transport('ingest', options.urls.ingest));
+  return { query, auth, ingest };
 }
 
 export interface FetchResult<T> {
@@ -58,7 +73,7 @@ export interface FetchResult<T> {
 }
 
 /** The answer's body, or an ApiError naming the service, the status and the server's message. */
-export async function call<T>(service: ServiceName, pending: Promise<FetchResult<unknown>>): Promise<T> {
+export async function call<T>(service: ServiceName, pending: Promise<FetchResult<T>>): Promise<T> {
   const { data, error, response } = await pending;
   if (!response.ok) throw ApiError.from(service, response, error);
   return data as T;

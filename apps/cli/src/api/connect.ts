@@ -66,21 +66,21 @@ export function connect(deps: ConnectDeps, options: GlobalOptions): Connection {
   };
   const urls = { query: url('query', reading), auth: url('auth', reading), ingest: url('ingest', ingesting) };
 
-  const authorization = async (service: ServiceName): Promise<string | undefined> => {
+  const token = async (service: ServiceName): Promise<string | undefined> => {
     if (service === 'ingest') {
       if (!ingesting.key) {
         throw new AuthError('ingestion needs an ingestion key (mlr_ik_…): give it with --key, set MILLRACE_INGEST_KEY, or store one with `millrace login --ingest-key KEY`');
       }
-      return `Bearer ${ingesting.key}`;
+      return ingesting.key;
     }
-    if (reading.key) return `Bearer ${reading.key}`;
-    if (profile?.key) return `Bearer ${profile.key}`;
-    if (profile?.session && profileName !== undefined) return `Bearer ${await freshAccessToken(deps, profileName, urls.auth)}`;
+    if (reading.key) return reading.key;
+    if (profile?.key) return profile.key;
+    if (profile?.session && profileName !== undefined) return freshAccessToken(deps, profileName, urls.auth);
     throw new AuthError('not logged in: run `millrace login`, or give a key with --key or MILLRACE_KEY');
   };
 
   return {
-    services: createServices({ urls, fetch: deps.fetch, authorization }),
+    services: createServices({ urls, fetch: deps.fetch, token }),
     urls,
     profileName: reading.source === 'profile' ? profileName : undefined,
     profile,
@@ -99,7 +99,7 @@ async function freshAccessToken(deps: ConnectDeps, profileName: string, authUrl:
     const session = profile?.session;
     if (!session) throw new AuthError(`profile ${profileName} has no session any more: log in again with \`millrace login\``);
     if (!needsRefresh(session, deps.now())) return session.accessToken;
-    const auth = createServices({ urls: { auth: authUrl }, fetch: deps.fetch, authorization: async () => undefined }).auth;
+    const auth = createServices({ urls: { auth: authUrl }, fetch: deps.fetch, token: async () => undefined }).auth;
     try {
       const answer = await call<SessionAnswer>('auth', auth.POST('/v1/sessions/refresh', { body: { refreshToken: session.refreshToken } }));
       profile.session = sessionTokens(answer, deps.now());

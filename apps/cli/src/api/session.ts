@@ -1,16 +1,8 @@
+import type { AuthSchemas } from './types';
 import type { SessionTokens } from '../config/store';
 
 /** The answer of `POST /v1/sessions` and `POST /v1/sessions/refresh`. */
-export interface SessionAnswer {
-  tokenType: 'Bearer';
-  accessToken: string;
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresAt: string;
-  org: string;
-  role: string;
-  user: { id: string; email: string };
-}
+export type SessionAnswer = AuthSchemas['SessionTokens'];
 
 /** A refresh is due this long before the access token ends. */
 export const REFRESH_MARGIN_MS = 60_000;

@@ -12,6 +12,20 @@ import { run } from '../main';
 export class MemoryOutput implements Output {
   text = '';
   columns = 100;
+  constructor(readonly isTTY = false) {}
+  // What a terminal offers (progress bars move the cursor).
+  cursorTo(): boolean {
+    return true;
+  }
+  moveCursor(): boolean {
+    return true;
+  }
+  clearLine(): boolean {
+    return true;
+  }
+  clearScreenDown(): boolean {
+    return true;
+  }
   write(chunk: string | Uint8Array): boolean {
     this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return true;
@@ -126,8 +140,8 @@ export const URLS = { MILLRACE_QUERY_URL: 'http://query.test', MILLRACE_AUTH_URL
 
 /** A factory with in-memory streams, recorded HTTP answers and a fresh config folder. */
 export function setup(options: TestSetup = {}): TestRun {
-  const stdout = new MemoryOutput();
-  const stderr = new MemoryOutput();
+  const stdout = new MemoryOutput(options.tty ?? false);
+  const stderr = new MemoryOutput(options.tty ?? false);
   const configDir = mkdtempSync(path.join(tmpdir(), 'millrace-cli-'));
   const env: Env = { XDG_CONFIG_HOME: configDir, ...(options.env ?? {}) };
   const chunks = options.stdin === undefined ? [] : Array.isArray(options.stdin) ? options.stdin : [options.stdin];

@@ -35,6 +35,7 @@ export function registerAlerts(parent: Command, f: Factory): void {
   });
   for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
     const command = group.command(verb).argument('<id>').description(`${verb} an alert`).addOption(outputOption());
+    examples(command, [`millrace alerts ${verb} ID`]);
     action<{ output: OutputFormat }>(command, f, async (f, [id], options) => {
       printRecord(f.io, options.output, await alertsApi.setEnabled(f.connect(options).services, id!, enabled));
     });
@@ -48,6 +49,7 @@ export function registerAlerts(parent: Command, f: Factory): void {
   const history = group.command('history').argument('<id>').description('state, firings and notifications of an alert')
     .addOption(new Option('-n, --limit <n>', 'entries').argParser(intOption('--limit', 1, 1000)).default(100))
     .addOption(new Option('-o, --output <format>').choices(['json', 'yaml']).default('yaml'));
+  examples(history, ['millrace alerts history ID -n 20', 'millrace alerts history ID -o json | jq .notifications']);
   action<{ limit: number; output: 'json' | 'yaml' }>(history, f, async (f, [id], options) => {
     f.io.stdout.write(serialise(options.output, await alertsApi.history(f.connect(options).services, id!, options.limit)));
   });

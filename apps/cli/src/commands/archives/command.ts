@@ -16,7 +16,7 @@ export function registerArchives(parent: Command, f: Factory): void {
   const group = parent.command('archives').description('the archive (S3-compatible store or folder) and rehydrations of archived ranges back into search');
   const columns = [
     { header: 'type', value: (a: Archive & { status?: string }) => a.destination?.type },
-    { header: 'where', value: (a: Archive) => a.destination?.bucket ? `${a.destination.bucket}/${a.destination.prefix ?? ''}` : a.destination?.path },
+    { header: 'where', value: (a: Archive) => (a.destination.type === 's3' ? `s3://${a.destination.bucket}/${a.destination.prefix}` : `${a.destination.path}/${a.destination.prefix}`) },
     { header: 'enabled', value: (a: Archive) => a.enabled },
     { header: 'status', value: (a: Archive & { status?: string }) => a.status },
   ];
@@ -26,9 +26,10 @@ export function registerArchives(parent: Command, f: Factory): void {
     const services = f.connect(options).services;
     const archive = await archivesApi.get(services);
     const status = await archivesApi.status(services).catch(() => undefined);
-    printList<Archive & { status?: string }>(f.io, options.output, [{ ...archive, status: (status?.state as string | undefined) ?? (status?.status as string | undefined) }], columns);
+    printList<Archive & { status?: string }>(f.io, options.output, [{ ...archive, status: status ? `${status.state}${status.lastError ? `: ${status.lastError}` : ''}` : 'unknown' }], columns);
   });
   const get = group.command('get').description('the archive\'s settings (secrets are never shown)').addOption(outputOption());
+  examples(get, ['millrace archives get', 'millrace archives get -o json']);
   action<Out>(get, f, async (f, _args, options) => printRecord(f.io, options.output, await archivesApi.get(f.connect(options).services)));
 
   for (const verb of ['create', 'update'] as const) {
@@ -41,11 +42,13 @@ export function registerArchives(parent: Command, f: Factory): void {
     });
   }
   const remove = group.command('delete').alias('rm').description('stop archiving (archived objects stay where they are)');
+  examples(remove, ['millrace archives delete']);
   action(remove, f, async (f, _args, options) => {
     await archivesApi.remove(f.connect(options).services);
     f.io.stderr.write('archiving stopped\n');
   });
   const status = group.command('status').description('how the archiver sees the destination').addOption(outputOption());
+  examples(status, ['millrace archives status']);
   action<Out>(status, f, async (f, _args, options) => printRecord(f.io, options.output, await archivesApi.status(f.connect(options).services)));
 
   const rehydrate = group.command('rehydrate').argument('[query]', 'only archived lines matching this query')
@@ -56,6 +59,7 @@ export function registerArchives(parent: Command, f: Factory): void {
     printRecord(f.io, options.output, await archivesApi.rehydrate(f.connect(options).services, { from: options.from, to: options.to, query: query ?? '' }));
   });
   const jobs = group.command('rehydrations').argument('[id]', 'one job').description('rehydration jobs, newest first').addOption(outputOption());
+  examples(jobs, ['millrace archives rehydrations', 'millrace archives rehydrations JOB_ID -o yaml']);
   action<Out>(jobs, f, async (f, [id], options) => {
     const services = f.connect(options).services;
     if (id) return printRecord(f.io, options.output, await archivesApi.rehydration(services, id));

@@ -89,6 +89,17 @@ describe('millrace export', () => {
     expect(await t.run('export', 'level:error', '-o', file, '--restart')).toBe(0);
   });
 
+  it('shows a progress bar with lines, bytes, rate and ETA on a terminal, and none into a pipe', async () => {
+    const tty = setup({ http: exportServer(), env, now: () => BASE + 1000, tty: true });
+    const file = path.join(tty.configDir, 'p.ndjson');
+    expect(await tty.run('export', '-o', file)).toBe(0);
+    expect(tty.stderr.text).toMatch(/100% \| 300\/300 lines \| [\d.]+ KiB \| \d+ lines\/s \| ETA /);
+    const pipe = setup({ http: exportServer(), env, now: () => BASE + 1000 });
+    expect(await pipe.run('export', '-o', path.join(pipe.configDir, 'p.ndjson'))).toBe(0);
+    expect(pipe.stderr.text).not.toContain('%');
+    expect(pipe.stderr.text).toMatch(/^exported 300 lines \([\d.]+ KiB\) to .* in [\d.]+ s, \d+ lines\/s\n$/);
+  });
+
   it('writes to standard output without -o', async () => {
     const t = setup({ http: exportServer(), env, now: () => BASE + 1000 });
     expect(await t.run('export', '--format', 'ndjson')).toBe(0);

@@ -1,13 +1,8 @@
-import { call, type RestClient } from '../../api/clients';
+import { call, type Services } from '../../api/clients';
+import type { QueryParams, QuerySchemas } from '../../api/types';
 
-export interface FieldSummary {
-  name: string;
-  types: string[];
-  count: number;
-  examples: unknown[];
-}
+export type FieldList = QuerySchemas['FieldList'];
 
-export async function discoverFields(query: RestClient, params: { q: string; from?: string; to?: string; sample?: number }): Promise<{ fields: FieldSummary[]; sampled?: number }> {
-  const answer = await call<{ fields: FieldSummary[]; sampled?: number } | FieldSummary[]>('query', query.GET('/v1/fields', { params: { query: params } }));
-  return Array.isArray(answer) ? { fields: answer } : answer;
+export function discoverFields(query: Services['query'], params: QueryParams<'fieldsDiscover'>): Promise<FieldList> {
+  return call('query', query.GET('/v1/fields', { params: { query: params } }));
 }

@@ -1,4 +1,4 @@
-import type { RestClient } from '../../api/clients';
+import type { Services } from '../../api/clients';
 import { ApiError } from '../../api/errors';
 
 /** One line as the Mezmo-compatible `POST /logs/ingest` takes it. */
@@ -25,7 +25,7 @@ export interface IngestAnswer {
  * Sends one batch. The Idempotency-Key makes a retry of the same batch land on the same broker
  * message ids, so the broker stores each line once however many times it is sent.
  */
-export async function sendBatch(ingest: RestClient, lines: IngestLine[], context: IngestContext, idempotencyKey: string, signal: AbortSignal): Promise<IngestAnswer> {
+export async function sendBatch(ingest: Services['ingest'], lines: IngestLine[], context: IngestContext, idempotencyKey: string, signal: AbortSignal): Promise<IngestAnswer> {
   const query: Record<string, string> = {};
   if (context.hostname) query.hostname = context.hostname;
   if (context.tags?.length) query.tags = context.tags.join(',');

@@ -1,21 +1,12 @@
 import { call, type Services } from '../../api/clients';
+import { userBody, type AuthSchemas } from '../../api/types';
 import { CliError } from '../../errors';
 import type { ResourceApi } from '../shared/resource';
 
-export interface Key {
-  id: string;
-  name: string;
-  kind: 'ingest' | 'service';
-  scopes: string[];
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  previousSecretValidUntil?: string | null;
-  /** Only in the answer of create and rotate. */
-  secret?: string;
-}
+/** A key as listed; create and rotate add the secret, shown only then. */
+export type Key = AuthSchemas['Key'] & { secret?: string };
 
-const list = async (s: Services) => (await call<{ keys: Key[] }>('auth', s.auth.GET('/v1/keys', {}))).keys;
+const list = async (s: Services): Promise<Key[]> => (await call('auth', s.auth.GET('/v1/keys', {}))).keys;
 
 export const keysApi: ResourceApi<Key> & { rotate(s: Services, id: string, graceSeconds?: number): Promise<Key> } = {
   list,
@@ -25,7 +16,7 @@ export const keysApi: ResourceApi<Key> & { rotate(s: Services, id: string, grace
     if (!key) throw new CliError(`no key ${id} in this organisation`);
     return key;
   },
-  create: (s, body) => call<Key>('auth', s.auth.POST('/v1/keys', { body })),
-  rotate: (s, id, graceSeconds) => call<Key>('auth', s.auth.POST('/v1/keys/{id}/rotate', { params: { path: { id } }, body: graceSeconds === undefined ? {} : { graceSeconds } })),
-  remove: (s, id) => call<void>('auth', s.auth.DELETE('/v1/keys/{id}', { params: { path: { id } } })),
+  create: (s, body) => call('auth', s.auth.POST('/v1/keys', { body: userBody(body) })),
+  rotate: (s, id, graceSeconds) => call('auth', s.auth.POST('/v1/keys/{id}/rotate', { params: { path: { id } }, body: graceSeconds === undefined ? {} : { graceSeconds } })),
+  remove: (s, id) => call('auth', s.auth.DELETE('/v1/keys/{id}', { params: { path: { id } } })).then(() => undefined),
 };

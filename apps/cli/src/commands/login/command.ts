@@ -92,7 +92,7 @@ type Urls = Record<ServiceName, string | undefined>;
 
 async function withKey(f: Factory, urls: Urls, key: string, options: LoginOptions): Promise<Array<{ org: string; profile: Profile }>> {
   if (!key) throw new UsageError('the key is empty');
-  const services = createServices({ urls, fetch: f.fetch, authorization: async () => `Bearer ${key}` });
+  const services = createServices({ urls, fetch: f.fetch, token: async () => key });
   let me;
   try {
     me = await whoAmI(services.auth);
@@ -116,7 +116,7 @@ async function withPassword(f: Factory, urls: Urls, options: LoginOptions): Prom
   else password = await f.prompter.secret('Password: ');
   if (!password) throw new UsageError('the password is empty');
 
-  const auth = createServices({ urls, fetch: f.fetch, authorization: async () => undefined }).auth;
+  const auth = createServices({ urls, fetch: f.fetch, token: async () => undefined }).auth;
   const attempt = async (org?: string) => {
     try {
       return await logIn(auth, { email, password, ...(org ? { org } : {}) });

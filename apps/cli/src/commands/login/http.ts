@@ -1,27 +1,14 @@
-import { call, type RestClient } from '../../api/clients';
-import type { SessionAnswer } from '../../api/session';
+import { call, type Services } from '../../api/clients';
+import type { AuthSchemas } from '../../api/types';
 
-/** What `GET /v1/me` says about a credential. */
-export interface Principal {
-  tenant: string;
-  kind: 'user' | 'service' | 'ingest';
-  role?: string;
-  scopes?: string[];
-  userId?: string;
-  keyId?: string;
-  email?: string;
+export type Principal = AuthSchemas['Principal'];
+export type LogInBody = AuthSchemas['LogInRequest'];
+export type SessionAnswer = AuthSchemas['SessionTokens'];
+
+export function logIn(auth: Services['auth'], body: LogInBody): Promise<SessionAnswer> {
+  return call('auth', auth.POST('/v1/sessions', { body }));
 }
 
-export interface LogInBody {
-  email: string;
-  password: string;
-  org?: string;
-}
-
-export function logIn(auth: RestClient, body: LogInBody): Promise<SessionAnswer> {
-  return call<SessionAnswer>('auth', auth.POST('/v1/sessions', { body }));
-}
-
-export function whoAmI(auth: RestClient): Promise<Principal> {
-  return call<Principal>('auth', auth.GET('/v1/me', {}));
+export function whoAmI(auth: Services['auth']): Promise<Principal> {
+  return call('auth', auth.GET('/v1/me', {}));
 }

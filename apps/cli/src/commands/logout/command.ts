@@ -21,7 +21,7 @@ export function registerLogout(parent: Command, f: Factory): void {
       if (!profile) throw new UsageError(`no profile named "${n}" (profiles: ${Object.keys(config.profiles).join(', ') || 'none'})`);
       if (profile.session) {
         const token = profile.session.accessToken;
-        const auth = createServices({ urls: { auth: profile.authUrl }, fetch: f.fetch, authorization: async () => `Bearer ${token}` }).auth;
+        const auth = createServices({ urls: { auth: profile.authUrl }, fetch: f.fetch, token: async () => token }).auth;
         // The server side is best effort: an expired access token or an unreachable server must not keep the credential here.
         await endSession(auth).catch((error: unknown) => {
           f.io.stderr.write(`${f.io.errColor.yellow('warning')}: could not end the session on the server (${error instanceof CliError ? error.message : String(error)}); it ends by itself within 15 minutes for access tokens, 30 days for refresh tokens\n`);

@@ -1,16 +1,12 @@
 import { call, type Services } from '../../api/clients';
+import { userBody, type AuthSchemas } from '../../api/types';
 import { CliError } from '../../errors';
 import type { ResourceApi } from '../shared/resource';
 
-export interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: string;
-  joinedAt: string;
-}
+export type Member = AuthSchemas['Member'];
 
-const list = async (s: Services) => (await call<{ members: Member[] }>('auth', s.auth.GET('/v1/members', {}))).members;
+const list = async (s: Services): Promise<Member[]> => (await call('auth', s.auth.GET('/v1/members', {}))).members;
+const path = (userId: string) => ({ params: { path: { userId } } });
 
 export const membersApi: ResourceApi<Member> = {
   list,
@@ -19,7 +15,7 @@ export const membersApi: ResourceApi<Member> = {
     if (!member) throw new CliError(`no member ${id} in this organisation`);
     return member;
   },
-  create: (s, body) => call<Member>('auth', s.auth.POST('/v1/members', { body })),
-  update: (s, id, body) => call<Member>('auth', s.auth.PATCH('/v1/members/{userId}', { params: { path: { userId: id } }, body })),
-  remove: (s, id) => call<void>('auth', s.auth.DELETE('/v1/members/{userId}', { params: { path: { userId: id } } })),
+  create: (s, body) => call('auth', s.auth.POST('/v1/members', { body: userBody(body) })),
+  update: (s, id, body) => call('auth', s.auth.PATCH('/v1/members/{userId}', { ...path(id), body: userBody(body) })),
+  remove: (s, id) => call('auth', s.auth.DELETE('/v1/members/{userId}', path(id))).then(() => undefined),
 };

@@ -15,8 +15,8 @@ export function registerRules(parent: Command, f: Factory): void {
       { header: 'kind', value: (r) => r.kind },
       { header: 'name', value: (r) => r.name },
       { header: 'enabled', value: (r) => r.enabled },
-      { header: 'does', value: (r) => (r.kind === 'exclude' ? r.action ?? 'drop' : r.kind === 'sample' ? `1 in ${r.rate}` : `${r.pattern?.kind} ${r.pattern?.source}`) },
-      { header: 'matches', value: (r) => [r.app ? `app:${r.app}` : '', r.query ?? ''].filter(Boolean).join(' ') },
+      { header: 'does', value: (r) => (r.kind === 'parse' ? `${r.pattern.kind} ${r.pattern.source}` : r.kind === 'sample' ? `1 in ${r.rate}` : r.action ?? 'drop') },
+      { header: 'matches', value: (r) => [r.kind === 'parse' && r.app ? `app:${r.app}` : '', r.query ?? ''].filter(Boolean).join(' ') },
     ],
     bodyFlags: (command) => command
       .addOption(new Option('--kind <kind>', 'exclude, sample or parse').choices(['exclude', 'sample', 'parse']))

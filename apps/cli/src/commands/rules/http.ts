@@ -1,5 +1,6 @@
 import { call, type Services } from '../../api/clients';
 import { ApiError } from '../../api/errors';
+import { userBody, type QuerySchemas } from '../../api/types';
 import type { ResourceApi } from '../shared/resource';
 
 /**
@@ -8,34 +9,21 @@ import type { ResourceApi } from '../shared/resource';
  * One noun for both; the kind says which API holds a rule.
  */
 export type RuleKind = 'exclude' | 'sample' | 'parse';
+type RoutingRule = QuerySchemas['RoutingRule'];
+type ParsingRule = QuerySchemas['ParsingRule'];
+export type Rule = RoutingRule | (ParsingRule & { kind: 'parse' });
 
-export interface Rule {
-  id: string;
-  name: string;
-  kind: RuleKind;
-  query?: string | null;
-  enabled: boolean;
-  action?: 'drop' | 'noIndex';
-  rate?: number;
-  app?: string | null;
-  pattern?: { kind: 'regex' | 'grok'; source: string };
-  position?: number;
-}
-
-const ROUTING = '/v1/routing-rules';
-const PARSING = '/v1/parsing-rules';
-
-const parsing = (rule: Omit<Rule, 'kind'>): Rule => ({ ...rule, kind: 'parse' });
+const parsing = (rule: ParsingRule): Rule => ({ ...rule, kind: 'parse' });
 const path = (id: string) => ({ params: { path: { id } } });
 
 /** Which API holds the rule with this id (ids are unique across both). */
-async function locate(s: Services, id: string): Promise<{ base: string; rule: Rule }> {
+async function locate(s: Services, id: string): Promise<Rule> {
   try {
-    return { base: ROUTING, rule: await call<Rule>('query', s.query.GET(`${ROUTING}/{id}`, path(id))) };
+    return await call('query', s.query.GET('/v1/routing-rules/{id}', path(id)));
   } catch (error) {
     if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error;
   }
-  return { base: PARSING, rule: parsing(await call<Rule>('query', s.query.GET(`${PARSING}/{id}`, path(id)))) };
+  return parsing(await call('query', s.query.GET('/v1/parsing-rules/{id}', path(id))));
 }
 
 function withoutKind(body: Record<string, unknown>): Record<string, unknown> {
@@ -45,23 +33,18 @@ function withoutKind(body: Record<string, unknown>): Record<string, unknown> {
 
 export const rulesApi: ResourceApi<Rule> = {
   list: async (s) => {
-    const [routing, parse] = await Promise.all([
-      call<Rule[]>('query', s.query.GET(ROUTING, {})),
-      call<Array<Omit<Rule, 'kind'>>>('query', s.query.GET(PARSING, {})),
-    ]);
+    const [routing, parse] = await Promise.all([call('query', s.query.GET('/v1/routing-rules', {})), call('query', s.query.GET('/v1/parsing-rules', {}))]);
     return [...routing, ...parse.map(parsing)];
   },
-  get: async (s, id) => (await locate(s, id)).rule,
+  get: locate,
   create: async (s, body) => body.kind === 'parse'
-    ? parsing(await call<Rule>('query', s.query.POST(PARSING, { body: withoutKind(body) })))
-    : call<Rule>('query', s.query.POST(ROUTING, { body })),
-  update: async (s, id, body) => {
-    const { base } = await locate(s, id);
-    const answer = await call<Rule>('query', s.query.PATCH(`${base}/{id}`, { ...path(id), body: base === PARSING ? withoutKind(body) : body }));
-    return base === PARSING ? parsing(answer) : answer;
-  },
+    ? parsing(await call('query', s.query.POST('/v1/parsing-rules', { body: userBody(withoutKind(body)) })))
+    : call('query', s.query.POST('/v1/routing-rules', { body: userBody(body) })),
+  update: async (s, id, body) => (await locate(s, id)).kind === 'parse'
+    ? parsing(await call('query', s.query.PATCH('/v1/parsing-rules/{id}', { ...path(id), body: userBody(withoutKind(body)) })))
+    : call('query', s.query.PATCH('/v1/routing-rules/{id}', { ...path(id), body: userBody(body) })),
   remove: async (s, id) => {
-    const { base } = await locate(s, id);
-    await call<void>('query', s.query.DELETE(`${base}/{id}`, path(id)));
+    if ((await locate(s, id)).kind === 'parse') await call('query', s.query.DELETE('/v1/parsing-rules/{id}', path(id)));
+    else await call('query', s.query.DELETE('/v1/routing-rules/{id}', path(id)));
   },
 };

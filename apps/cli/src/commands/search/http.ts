@@ -1,20 +1,9 @@
-import { call, type RestClient } from '../../api/clients';
-import type { EventView } from '../../output/events';
+import { call, type Services } from '../../api/clients';
+import type { QueryParams, QuerySchemas } from '../../api/types';
 
-export interface SearchParams {
-  q: string;
-  from?: string;
-  to?: string;
-  limit: number;
-  order: 'asc' | 'desc';
-  cursor?: string;
-}
+export type SearchPage = QuerySchemas['SearchPage'];
+export type SearchParams = QueryParams<'searchFind'>;
 
-export interface SearchPage {
-  events: EventView[];
-  nextCursor?: string;
-}
-
-export function searchPage(query: RestClient, params: SearchParams, signal?: AbortSignal): Promise<SearchPage> {
-  return call<SearchPage>('query', query.GET('/v1/search', { params: { query: params }, signal }));
+export function searchPage(query: Services['query'], params: SearchParams, signal?: AbortSignal): Promise<SearchPage> {
+  return call('query', query.GET('/v1/search', { params: { query: params }, signal }));
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { call, type Services } from '../../api/clients';
-import type { ServiceName } from '../../api/errors';
+import type { Services } from '../../api/clients';
 import { UsageError } from '../../errors';
 import type { Factory } from '../../factory';
 import { readAll } from '../../io/prompt';
@@ -30,18 +29,6 @@ export interface ResourceSpec<T> {
   bodyFlags?(command: Command, verb: 'create' | 'update'): void;
   bodyFromFlags?(options: Record<string, unknown>, verb: 'create' | 'update'): Record<string, unknown>;
   examples: Partial<Record<'list' | 'get' | 'create' | 'update' | 'delete', string[]>>;
-}
-
-/** The usual REST shape: `GET|POST base`, `GET|PATCH|DELETE base/{id}`, lists as bare arrays. */
-export function restResource<T>(service: ServiceName, base: string): ResourceApi<T> {
-  const path = (id: string) => ({ params: { path: { id } } });
-  return {
-    list: (s) => call<T[]>(service, s[service].GET(base, {})),
-    get: (s, id) => call<T>(service, s[service].GET(`${base}/{id}`, path(id))),
-    create: (s, body) => call<T>(service, s[service].POST(base, { body })),
-    update: (s, id, body) => call<T>(service, s[service].PATCH(`${base}/{id}`, { ...path(id), body })),
-    remove: (s, id) => call<void>(service, s[service].DELETE(`${base}/{id}`, path(id))),
-  };
 }
 
 interface BodyOptions {

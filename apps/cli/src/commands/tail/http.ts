@@ -1,4 +1,4 @@
-import type { RestClient } from '../../api/clients';
+import type { Services } from '../../api/clients';
 import { ApiError } from '../../api/errors';
 
 export interface TailParams {
@@ -9,7 +9,7 @@ export interface TailParams {
 }
 
 /** Opens `GET /v1/tail` (Server-Sent Events) and returns its body. */
-export async function openTail(query: RestClient, params: TailParams, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+export async function openTail(query: Services['query'], params: TailParams, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
   const { data, error, response } = await query.GET('/v1/tail', {
     params: {
       query: { q: params.q, ...(params.backlog !== undefined && params.lastEventId === undefined ? { backlog: params.backlog } : {}) },
@@ -21,5 +21,5 @@ export async function openTail(query: RestClient, params: TailParams, signal: Ab
   });
   if (!response.ok) throw ApiError.from('query', response, error);
   if (!data) throw new ApiError('query', response.status, 'the tail answered without a body');
-  return data as ReadableStream<Uint8Array>;
+  return data;
 }

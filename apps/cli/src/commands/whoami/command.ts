@@ -14,7 +14,7 @@ export function registerWhoami(parent: Command, f: Factory): void {
     const connection = f.connect(options);
     const me = await whoAmI(connection.services.auth);
     printRecord(f.io, options.output, {
-      profile: connection.profileName, org: me.tenant, kind: me.kind, role: me.role, email: me.email, scopes: me.scopes,
+      profile: connection.profileName, org: me.tenant, kind: me.kind, role: me.role, user: connection.profileName ? connection.profile?.user : undefined, scopes: me.scopes,
       queryUrl: connection.urls.query, authUrl: connection.urls.auth, ingestUrl: connection.urls.ingest,
     });
   });

@@ -1,12 +1,8 @@
-import { call, type RestClient } from '../../../api/clients';
+import { call, type Services } from '../../../api/clients';
+import type { QueryParams, QuerySchemas } from '../../../api/types';
 
-export interface Histogram {
-  interval: string;
-  buckets: number[];
-  total: number[];
-  series?: Array<{ key: string; counts: number[] }>;
-}
+export type Histogram = QuerySchemas['Histogram'];
 
-export function histogram(query: RestClient, params: { q: string; from?: string; to?: string; interval?: string; split?: string; top?: number }): Promise<Histogram> {
-  return call<Histogram>('query', query.GET('/v1/graphs/histogram', { params: { query: params } }));
+export function histogram(query: Services['query'], params: QueryParams<'graphsHistogram'>): Promise<Histogram> {
+  return call('query', query.GET('/v1/graphs/histogram', { params: { query: params } }));
 }

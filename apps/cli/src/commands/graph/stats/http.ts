@@ -1,19 +1,9 @@
-import { call, type RestClient } from '../../../api/clients';
+import { call, type Services } from '../../../api/clients';
+import type { QueryParams, QuerySchemas } from '../../../api/types';
 
-export interface StatsRow {
-  count: number;
-  min: number | null;
-  max: number | null;
-  avg: number | null;
-  percentiles: Record<string, number | null>;
-}
+export type NumericStats = QuerySchemas['NumericStats'];
+export type StatsRow = NumericStats['overall'];
 
-export interface NumericStats {
-  interval: string;
-  overall: StatsRow;
-  buckets: Array<StatsRow & { ts: number }>;
-}
-
-export function numericStats(query: RestClient, params: { field: string; q: string; from?: string; to?: string; interval?: string; percentiles?: string }): Promise<NumericStats> {
-  return call<NumericStats>('query', query.GET('/v1/graphs/stats', { params: { query: params } }));
+export function numericStats(query: Services['query'], params: QueryParams<'graphsStats'>): Promise<NumericStats> {
+  return call('query', query.GET('/v1/graphs/stats', { params: { query: params } }));
 }

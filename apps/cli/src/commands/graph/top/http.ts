@@ -1,11 +1,8 @@
-import { call, type RestClient } from '../../../api/clients';
+import { call, type Services } from '../../../api/clients';
+import type { QueryParams, QuerySchemas } from '../../../api/types';
 
-export interface TopValues {
-  field: string;
-  values: Array<{ value: string | number; count: number }>;
-  other: number;
-}
+export type TopValues = QuerySchemas['TopValues'];
 
-export function topValues(query: RestClient, params: { field: string; q: string; from?: string; to?: string; size?: number }): Promise<TopValues> {
-  return call<TopValues>('query', query.GET('/v1/graphs/top', { params: { query: params } }));
+export function topValues(query: Services['query'], params: QueryParams<'graphsTop'>): Promise<TopValues> {
+  return call('query', query.GET('/v1/graphs/top', { params: { query: params } }));
 }
