@@ -153,7 +153,10 @@ async function liveTail(app: string, first: string, extra: string[] = []) {
   const tail = { child, home: h, env, out: '', err: '' };
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (tail.out += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (tail.err += d));
-  await eventually(async () => (tail.out.includes(first) ? true : undefined), 15000, 20);
+  await eventually(async () => (tail.out.includes(first) ? true : undefined), 15000, 20).catch((error: Error) => {
+    child.kill();
+    throw new Error(`${error.message}; the tail printed ${JSON.stringify(tail.out.slice(-500))} and on stderr ${JSON.stringify(tail.err.slice(-500))}`);
+  });
   return tail;
 }
 
@@ -267,8 +270,9 @@ describe('export', () => {
     expect(size).toBeGreaterThan(10 * 1024 * 1024);
     process.stdout.write(`export: ${EXPORT_LINES} lines, ${(size / 1048576).toFixed(1)} MiB, CLI peak RSS ${(peak / 1048576).toFixed(1)} MiB, ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
     expect(peak).toBeGreaterThan(0);
-    expect(peak).toBeLessThan(size + 64 * 1024 * 1024); // far below what holding the export would take
-    expect(peak).toBeLessThan(160 * 1024 * 1024);
+    // The 32 MiB heap is the bound that matters (the export as strings would need twice that);
+    // the whole process, Node itself and its buffers included, stays near Node's own baseline.
+    expect(peak).toBeLessThan(128 * 1024 * 1024);
 
     // Killed half-way (no chance to clean up), then run again with the same command line.
     const resumed = path.join(h, 'resumed.ndjson');

@@ -56,6 +56,13 @@ describe('millrace tail', () => {
     expect(JSON.parse(t.stdout.text).message).toBe('line 1');
   });
 
+  it('a tail the server could not start exits with 1 and its reason', async () => {
+    const http = new HttpStub().on('GET', '/v1/tail', sse([`event: error\ndata: {"message":"the tail could not start: NATS is away"}\n\n`]));
+    const t = setup({ http, env });
+    expect(await t.run('tail')).toBe(1);
+    expect(t.stderr.text).toBe('error: the tail could not start: NATS is away\n');
+  });
+
   it('a tail that cannot start says why: refused key (3), too many tails (1), unreachable (1)', async () => {
     const refused = setup({ http: new HttpStub().on('GET', '/v1/tail', json({ error: { status: 401, message: 'unknown key' } }, 401)), env });
     expect(await refused.run('tail')).toBe(3);

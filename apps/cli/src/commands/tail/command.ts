@@ -44,6 +44,7 @@ async function tail(f: Factory, [text]: Array<string | undefined>, options: Tail
   let retryMs = 2000;
   let failures = 0;
   let connectedOnce = false;
+  let serverError: string | undefined;
 
   while (!f.signal.aborted) {
     const connection = new AbortController();
@@ -87,7 +88,8 @@ async function tail(f: Factory, [text]: Array<string | undefined>, options: Tail
               break;
             case 'error': {
               const { message: text } = JSON.parse(message.data) as { message?: string };
-              notice(`the server ended the tail: ${text ?? message.data}`);
+              serverError = text ?? message.data;
+              if (connectedOnce) notice(`the server ended the tail: ${serverError}`);
               break;
             }
           }
@@ -104,6 +106,7 @@ async function tail(f: Factory, [text]: Array<string | undefined>, options: Tail
         }
       }
       if (f.signal.aborted) return;
+      if (serverError !== undefined && !connectedOnce) throw new CliError(serverError);
       throw new Error('the server closed the stream');
     } catch (error) {
       if (f.signal.aborted) return;
