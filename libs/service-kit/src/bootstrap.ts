@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { GlobalExceptionFilter } from './errors';
+import { frameworkError, GlobalExceptionFilter } from './errors';
 import { httpServerOptions } from './http-server';
 import type { BaseConfig } from './config';
 
@@ -35,6 +35,7 @@ export async function bootstrapService(module: unknown, options: ServiceOptions)
     // Forwarded headers only from TRUSTED_PROXIES; explicit timeouts and connection limits.
     ...httpServerOptions(options.config),
     requestIdHeader: false,
+    frameworkErrors: frameworkError,
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

@@ -8,7 +8,7 @@ export interface ErrorBody {
 
 const CODES: Record<number, string> = {
   400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict',
-  413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable', 429: 'rate_limited',
+  413: 'payload_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 422: 'unprocessable', 429: 'rate_limited',
   500: 'internal', 503: 'unavailable',
 };
 
@@ -69,9 +69,22 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       if (!(exception instanceof HttpException) && !isHttpMeaningful(exception)) message = 'internal error';
     }
 
-    const body: ErrorBody = {
-      error: { status, code: code ?? CODES[status] ?? `http_${status}`, message, requestId, ...(details ? { details } : {}) },
-    };
-    reply.header('X-Request-Id', requestId).status(status).send(body);
+    reply.header('X-Request-Id', requestId).status(status).send(errorBody(status, message, requestId, code, details));
   }
+}
+
+/** The one error body: `{"error": {status, code, message, details?, requestId}}`. */
+export function errorBody(status: number, message: string, requestId: string, code?: string, details?: unknown): ErrorBody {
+  return { error: { status, code: code ?? CODES[status] ?? `http_${status}`, message, requestId, ...(details ? { details } : {}) } };
+}
+
+/**
+ * Errors Fastify answers before any route runs (a URL that does not decode, a path parameter
+ * longer than the router takes), in the same shape; the URL itself is not echoed.
+ */
+export function frameworkError(error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const status = tooLong ? 414 : 400;
+  const message = tooLong ? 'a path parameter is longer than any valid value' : 'the URL is not valid (bad percent-encoding)';
+  void reply.code(status).header('X-Request-Id', String(request.id)).send(errorBody(status, message, String(request.id), tooLong ? 'uri_too_long' : 'bad_request'));
 }

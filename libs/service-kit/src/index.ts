@@ -10,7 +10,7 @@ export { loggingModule, REDACTED_PATHS } from './logging';
 export { MetricsModule, MetricsController } from './metrics';
 export { HealthModule, HealthController, READINESS_CHECKS } from './health';
 export type { ReadinessCheck } from './health';
-export { GlobalExceptionFilter } from './errors';
+export { GlobalExceptionFilter, errorBody, frameworkError } from './errors';
 export type { ErrorBody, HttpMeaningfulError } from './errors';
 export { bootstrapService, runMain } from './bootstrap';
 export { httpServerConfigSchema, httpServerOptions, proxyTrust } from './http-server';

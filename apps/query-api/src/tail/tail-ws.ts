@@ -7,7 +7,7 @@ import {
   authorise, extractCredential, KEY_VERIFICATION, SESSION_VERIFIER,
   type KeyVerification, type Principal, type SessionVerifier,
 } from '@millrace/auth-token';
-import { validate, type ManualRoute } from '@millrace/service-kit';
+import { errorBody, validate, type ManualRoute } from '@millrace/service-kit';
 import { z } from 'zod';
 import { TailService, type TailRequest } from './tail.service';
 import { WebSocketSink } from './sinks';
@@ -93,13 +93,9 @@ export class TailWebSocketRoute implements OnModuleInit {
       const response = e.getResponse?.() as { message?: string; code?: string; details?: unknown } | string | undefined;
       const message = typeof response === 'string' ? response : response?.message ?? e.message;
       const code = (typeof response === 'object' ? response?.code : undefined) ?? e.code;
-      const details = typeof response === 'object' ? response?.details : undefined;
-      await reply.code(status).header('x-request-id', String(request.id)).send({
-        error: {
-          status, code: code ?? (status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 429 ? 'rate_limited' : status === 400 ? 'bad_request' : 'internal'),
-          message: status >= 500 ? 'internal error' : message, requestId: String(request.id), ...(details && status < 500 ? { details } : {}),
-        },
-      });
+      const details = typeof response === 'object' && status < 500 ? response?.details : undefined;
+      await reply.code(status).header('x-request-id', String(request.id))
+        .send(errorBody(status, status >= 500 ? 'internal error' : message, String(request.id), status >= 500 ? undefined : code, details));
     }
   }
 
