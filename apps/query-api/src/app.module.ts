@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { SearchEngineErrors } from './search/engine-errors';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HealthModule, MetricsModule, OpenSearchModule, OpenSearchReadiness, PostgresReadiness, loggingModule } from '@millrace/service-kit';
 import { queryApiDataSourceOptions } from './database/data-source';
@@ -54,7 +56,10 @@ export class QueryApiModule {
         TailModule.forRoot(config),
       ],
       controllers: [SearchController, GraphsController, FieldsController, ContextController, ExportController, ViewsController],
-      providers: [{ provide: QUERY_API_CONFIG, useValue: config }, SealingMaintenance, TenantScope, SearchService, GraphsService, FieldsService, ContextService, ViewsService],
+      providers: [
+        { provide: QUERY_API_CONFIG, useValue: config }, { provide: APP_INTERCEPTOR, useClass: SearchEngineErrors }, SealingMaintenance,
+        TenantScope, SearchService, GraphsService, FieldsService, ContextService, ViewsService,
+      ],
     };
   }
 }

@@ -36,7 +36,8 @@ function decodeCursor(text: string, request: SearchRequest): Cursor {
   } catch {
     // reported below
   }
-  if (!cursor || (cursor.pit !== undefined && typeof cursor.pit !== 'string') || !Array.isArray(cursor.after) || cursor.after.length !== 2) {
+  if (!cursor || (cursor.pit !== undefined && typeof cursor.pit !== 'string') || !Array.isArray(cursor.after) || cursor.after.length !== 2
+    || typeof cursor.after[0] !== 'number' || !Number.isFinite(cursor.after[0]) || typeof cursor.after[1] !== 'string') {
     throw new BadRequestException('cursor is not one this API issued');
   }
   if (cursor.tenant !== request.tenant || cursor.order !== request.order) throw new BadRequestException('cursor belongs to another search');
