@@ -1,4 +1,6 @@
 import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { errorBody } from './errors';
 import type { Socket } from 'node:net';
 import proxyAddr from '@fastify/proxy-addr';
 import { Counter, Gauge, register } from 'prom-client';
@@ -110,8 +112,10 @@ export function httpServerOptions(config: HttpServerConfig): {
           : [400, 'bad_request', 'the request is not valid HTTP', 'bad_request'];
       closedConnections.inc({ reason });
       if (socket.writable) {
-        const body = JSON.stringify({ error: { status, code, message } });
-        socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        const requestId = randomUUID();
+        const body = JSON.stringify(errorBody(status, message, requestId, code));
+        socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
+          + `Connection: close\r\nX-Request-Id: ${requestId}\r\n\r\n${body}`);
       }
       socket.destroy();
     },

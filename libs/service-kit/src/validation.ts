@@ -111,8 +111,9 @@ export const ValidQuery = (schema: ZodTypeAny): ParameterDecorator => Query(new 
 export const ValidParams = (schema: ZodTypeAny): ParameterDecorator => Param(new ZodValidationPipe(schema, 'path'));
 export const HEADERS_SCHEMA_METADATA = 'millrace:headers-schema';
 
-const validatedHeaders = createParamDecorator((schema: ZodTypeAny, ctx: ExecutionContext) =>
-  validate(schema, ctx.switchToHttp().getRequest<{ headers: unknown }>().headers, 'header'));
+// The schema travels wrapped: Nest takes any decorator data with a `transform` method (as zod schemas have) for a pipe.
+const validatedHeaders = createParamDecorator((data: { schema: ZodTypeAny }, ctx: ExecutionContext) =>
+  validate(data.schema, ctx.switchToHttp().getRequest<{ headers: unknown }>().headers, 'header'));
 
 /**
  * Request headers (lower-case names), validated; the schema should let other headers pass
@@ -120,7 +121,7 @@ const validatedHeaders = createParamDecorator((schema: ZodTypeAny, ctx: Executio
  */
 export const ValidHeaders = (schema: ZodTypeAny): ParameterDecorator => (target, key, index) => {
   if (key !== undefined) Reflect.defineMetadata(HEADERS_SCHEMA_METADATA, schema, target.constructor, key);
-  validatedHeaders(schema)(target, key, index);
+  validatedHeaders({ schema })(target, key, index);
 };
 
 /**

@@ -72,6 +72,7 @@ export const dryRunResultSchema = named('ParsingDryRunResult', z.object({
   redactions: z.record(z.number()).optional().describe('redactions made, by kind'),
 }));
 
-export const redactionViewSchema = named('RedactionSettingsView', redactionSchema.extend({
+export const redactionViewSchema = named('RedactionSettingsView', z.object({
+  ...redactionSchema.shape,
   default: z.boolean().describe('true while the organisation has not set its own'),
 }));

@@ -14,7 +14,7 @@ export const timeBoundSchema = documented(z.string().min(1).max(64), {
   example: '-1h',
 });
 
-export const logQuerySchema = documented(z.string().max(16_384), {
+export const logQuerySchema = documented(z.string().max(4096), {
   description: 'the query language, e.g. `app:web level:error timeout`; empty = everything',
   example: 'app:checkout level:error',
 });

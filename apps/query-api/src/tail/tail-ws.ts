@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
@@ -50,7 +50,7 @@ export const TAIL_WS_ROUTE: Omit<ManualRoute, 'security'> & { requirement: typeo
  * refusal is an ordinary HTTP error before the upgrade.
  */
 @Injectable()
-export class TailWebSocketRoute implements OnModuleInit {
+export class TailWebSocketRoute implements OnApplicationBootstrap {
   private readonly logger = new Logger('TailWebSocket');
 
   constructor(
@@ -60,7 +60,11 @@ export class TailWebSocketRoute implements OnModuleInit {
     @Inject(SESSION_VERIFIER) private readonly sessions: SessionVerifier,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /**
+   * After Nest has set its error handler: registering a plugin makes Fastify build the routes
+   * added so far, and routes built earlier would keep Fastify's default error answers.
+   */
+  async onApplicationBootstrap(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
     await fastify.register(websocket, { options: { maxPayload: 64 * 1024 } });

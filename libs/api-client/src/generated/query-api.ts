@@ -1599,9 +1599,21 @@ export interface components {
             /** @default false */
             ipv6: boolean;
         };
-        RedactionSettingsView: components["schemas"]["RedactionSettings"] & {
+        RedactionSettingsView: {
+            creditCard: boolean;
+            /** @default [] */
+            custom: {
+                ignoreCase?: boolean;
+                name: string;
+                pattern: string;
+            }[];
             /** @description true while the organisation has not set its own */
             default: boolean;
+            email: boolean;
+            /** @default false */
+            ipv4: boolean;
+            /** @default false */
+            ipv6: boolean;
         };
         RehydrationJob: {
             createdAt: string;
