@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, natsConfigSchema } from '@millrace/service-kit';
+import { baseConfigSchema, booleanFlag, natsConfigSchema } from '@millrace/service-kit';
 
 const optionalPort = z.coerce.number().int().min(1).max(65535).optional();
 const optionalKey = z.string().regex(/^mlr_ik_[A-Za-z0-9_-]{8,}$/, 'must be an ingestion key (mlr_ik_…)').optional();
@@ -18,6 +18,10 @@ export const gatewayConfigSchema = baseConfigSchema.merge(natsConfigSchema).exte
   ORG_SETTINGS_CACHE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** Seconds of a tenant's rate a burst may use at once (token bucket capacity = rate × this). */
   RATE_LIMIT_BURST_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
+  /** Share each tenant's token bucket with the other replicas (JetStream KV); false = per replica. */
+  RATE_LIMIT_SHARED: booleanFlag.default('true'),
+  /** How often a replica settles what it took with the shared bucket. */
+  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(20).max(10_000).default(200),
 
   /** Host the syslog and GELF listeners bind to (default: HTTP_HOST). */
   LISTEN_HOST: z.string().optional(),

@@ -18,6 +18,10 @@ export const queryApiConfigSchema = baseConfigSchema.merge(natsConfigSchema).mer
   /** Live tail: open tails per organisation and in all on one replica. */
   TAIL_MAX_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(10),
   TAIL_MAX_TOTAL: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Count TAIL_MAX_PER_TENANT across replicas (JetStream KV); false = per replica. */
+  TAIL_LIMITS_SHARED: booleanFlag.default('true'),
+  /** A replica's tail slots count this long after its last renewal (a killed replica's slots free up then). */
+  TAIL_SLOT_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Matching lines from before the tail that are sent first: default and the most a client may ask. */
   TAIL_BACKLOG_DEFAULT: z.coerce.number().int().min(0).max(10_000).default(100),
   TAIL_BACKLOG_MAX: z.coerce.number().int().min(0).max(10_000).default(1000),

@@ -5,10 +5,11 @@ import type { NatsConfig, ReadinessCheck } from '@millrace/service-kit';
 import { connectNats } from './connection';
 import { ensureStreams, pipelineStreamConfigs } from './streams';
 
-import { JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION } from './nats.tokens';
+import { JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION, SHARED_LIMITS } from './nats.tokens';
 import { NatsStatus } from './nats-status';
+import { SharedLimitsStore } from './limits/store';
 
-export { JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION };
+export { JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION, SHARED_LIMITS };
 
 /** Drains the connection last, after consumers stopped pulling in beforeApplicationShutdown. */
 @Injectable()
@@ -63,11 +64,16 @@ export class NatsModule {
           inject: [NATS_CONNECTION],
         },
         { provide: JETSTREAM, useFactory: (nc: NatsConnection) => jetstream(nc, { timeout: 10000 }), inject: [NATS_CONNECTION] },
+        {
+          provide: SHARED_LIMITS,
+          useFactory: (nc: NatsConnection) => new SharedLimitsStore(nc, { replicas: options.config.JETSTREAM_REPLICAS }),
+          inject: [NATS_CONNECTION],
+        },
         NatsLifecycle,
         NatsReadiness,
         NatsStatus,
       ],
-      exports: [NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, NatsReadiness, NatsStatus],
+      exports: [NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, SHARED_LIMITS, NatsReadiness, NatsStatus],
     };
   }
 }

@@ -2,26 +2,22 @@ import { HttpException } from '@nestjs/common';
 import { AddressLimiter } from './address-limiter';
 
 describe('AddressLimiter', () => {
-  it('allows N attempts a minute per address, then 429 until the minute is over', () => {
+  it('allows N attempts a minute per address, then 429 until the minute is over (counted locally without a store)', async () => {
     let now = 0;
-    const limiter = new AddressLimiter(3, () => now);
-    for (let i = 0; i < 3; i++) limiter.hit('a');
-    expect(() => limiter.hit('a')).toThrow(HttpException);
-    limiter.hit('b');
+    const limiter = new AddressLimiter(3, undefined, () => now);
+    for (let i = 0; i < 3; i++) await limiter.hit('a');
+    await expect(limiter.hit('a')).rejects.toThrow(HttpException);
+    await limiter.hit('b');
     now = 59_000;
-    try {
-      limiter.hit('a');
-      throw new Error('expected 429');
-    } catch (error) {
-      expect((error as HttpException).getStatus()).toBe(429);
-      expect((error as HttpException).getResponse()).toMatchObject({ retryAfterSeconds: 1 });
-    }
+    const error = await limiter.hit('a').then(() => undefined, (e: unknown) => e);
+    expect((error as HttpException).getStatus()).toBe(429);
+    expect((error as HttpException).getResponse()).toMatchObject({ retryAfterSeconds: 1 });
     now = 60_000;
-    expect(() => limiter.hit('a')).not.toThrow();
+    await expect(limiter.hit('a')).resolves.toBeUndefined();
   });
 
-  it('is off at 0', () => {
+  it('is off at 0', async () => {
     const limiter = new AddressLimiter(0);
-    for (let i = 0; i < 1000; i++) limiter.hit('a');
+    for (let i = 0; i < 1000; i++) await limiter.hit('a');
   });
 });

@@ -3,6 +3,7 @@ import {
   type OnModuleDestroy, type OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { SHARED_LIMITS, type SharedLimitsStore } from '@millrace/messaging';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { ACCESS_TOKEN_TTL_SECONDS, hashKey, type Principal, type Role } from '@millrace/auth-token';
@@ -38,8 +39,9 @@ const WRONG_CREDENTIALS = 'email or password is wrong';
 
 /**
  * Log-in, refresh-token rotation with reuse detection, log-out. An account locks after
- * LOGIN_MAX_FAILURES consecutive wrong passwords for LOGIN_LOCK_SECONDS; each address may try
- * LOGIN_ATTEMPTS_PER_MINUTE times a minute per replica.
+ * LOGIN_MAX_FAILURES consecutive wrong passwords for LOGIN_LOCK_SECONDS (in PostgreSQL, so for
+ * every replica); each address may try LOGIN_ATTEMPTS_PER_MINUTE times a minute, counted once for
+ * all replicas (AddressLimiter).
  */
 @Injectable()
 export class SessionsService implements OnModuleInit, OnModuleDestroy {
@@ -50,8 +52,9 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly signingKeys: SigningKeysService,
+    @Inject(SHARED_LIMITS) limits: SharedLimitsStore,
   ) {
-    this.limiter = new AddressLimiter(config.LOGIN_ATTEMPTS_PER_MINUTE);
+    this.limiter = new AddressLimiter(config.LOGIN_ATTEMPTS_PER_MINUTE, limits);
   }
 
   onModuleInit(): void {
@@ -66,7 +69,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async logIn(request: LogIn, address: string): Promise<SessionTokens> {
-    this.limiter.hit(address);
+    await this.limiter.hit(address);
     const user = await this.db.getRepository(User).findOneBy({ email: normaliseEmail(request.email) });
     if (!user) {
       await verifyPassword(undefined, request.password); // same time as a real check

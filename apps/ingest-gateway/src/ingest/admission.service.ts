@@ -3,9 +3,8 @@ import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import { AUTH_SUBJECTS, USAGE_SUBJECTS, type QuotaState } from '@millrace/log-schema';
 import { AUTH_CLIENT, type OrgSettingsReply } from '@millrace/auth-token';
-import { NATS_CONNECTION, type NatsConnection } from '@millrace/messaging';
+import { NATS_CONNECTION, SHARED_LIMITS, SharedTokenBuckets, type NatsConnection, type SharedLimitsStore } from '@millrace/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { TokenBuckets } from './rate-limiter';
 
 /** Why a tenant's lines cannot be taken right now, and for how long. */
 export interface Refusal {
@@ -39,7 +38,7 @@ const encoder = new TextEncoder();
 /**
  * Admission before publishing: the tenant's ingest rate limit (org setting `ingestRateLimit`,
  * lines/s, from `auth.orgs.settings`, cached ORG_SETTINGS_CACHE_MS, a token bucket per tenant
- * in this replica) and its daily quota (the broker-router's `QuotaState`, broadcast on
+ * shared by every gateway replica through JetStream KV) and its daily quota (the broker-router's `QuotaState`, broadcast on
  * `usage.quota.state` and asked on `usage.quota.get`). Nothing here ever blocks ingestion when
  * the owner of a setting cannot be reached: unknown settings mean no limit, an unanswered
  * quota question means not over quota.
@@ -49,15 +48,25 @@ export class AdmissionService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Admission');
   private readonly settings = new Map<string, SettingsEntry>();
   private readonly quotas = new Map<string, QuotaEntry>();
-  private readonly buckets: TokenBuckets;
+  private readonly buckets: SharedTokenBuckets;
+  private lastUnavailableLog = 0;
   private subscription?: { unsubscribe(): void };
 
   constructor(
     @Inject(AUTH_CLIENT) private readonly auth: ClientProxy,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(SHARED_LIMITS) limits: SharedLimitsStore,
   ) {
-    this.buckets = new TokenBuckets(config.RATE_LIMIT_BURST_SECONDS);
+    this.buckets = new SharedTokenBuckets(config.RATE_LIMIT_SHARED ? limits : undefined, {
+      burstSeconds: config.RATE_LIMIT_BURST_SECONDS,
+      syncMs: config.RATE_LIMIT_SYNC_MS,
+      onUnavailable: (error) => {
+        if (Date.now() - this.lastUnavailableLog < 30_000) return;
+        this.lastUnavailableLog = Date.now();
+        this.logger.warn(`${error.message}: rate limits are counted by this replica alone until they answer`);
+      },
+    });
   }
 
   onModuleInit(): void {
@@ -70,8 +79,9 @@ export class AdmissionService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.subscription?.unsubscribe();
+    await this.buckets.close().catch(() => undefined);
   }
 
   /**
@@ -91,7 +101,7 @@ export class AdmissionService implements OnModuleInit, OnModuleDestroy {
     }
     const rate = await this.rateOf(tenant, now);
     if (rate <= 0) return undefined;
-    const wait = lines > 0 ? this.buckets.take(tenant, rate, lines, now) : this.buckets.waitMs(tenant, rate, now);
+    const wait = lines > 0 ? await this.buckets.take(tenant, rate, lines) : await this.buckets.waitMs(tenant, rate);
     if (wait > 0) {
       return { reason: 'rate_limited', retryAfterMs: wait, message: `the organisation's ingest rate limit of ${rate} lines/s is exceeded` };
     }

@@ -84,7 +84,7 @@ export class TailWebSocketRoute implements OnApplicationBootstrap {
       const query: z.infer<typeof tailQuerySchema> = validate(tailQuerySchema, request.query, 'query');
       const headers: z.infer<typeof tailHeadersSchema> = validate(tailHeadersSchema, request.headers, 'header');
       const tailRequest = this.tails.parse(query.q, query.backlog, query.lastEventId ?? headers['last-event-id']);
-      this.tails.reserve(principal.tenant);
+      await this.tails.reserve(principal.tenant);
       const prepared = { principal, request: tailRequest, connected: false };
       request.tail = prepared;
       // The upgrade may still fail (or the client go away): give the slot back then.

@@ -47,7 +47,7 @@ export class TailController {
     const { q, backlog, lastEventId: lastEventIdParam } = query;
     const lastEventIdHeader = headers['last-event-id'];
     const parsed = this.tails.parse(q, backlog, lastEventIdHeader || lastEventIdParam);
-    this.tails.reserve(principal.tenant);
+    await this.tails.reserve(principal.tenant);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

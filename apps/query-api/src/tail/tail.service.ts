@@ -1,6 +1,9 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, register } from 'prom-client';
-import { JETSTREAM, JETSTREAM_MANAGER, type JetStreamClient, type JetStreamManager } from '@millrace/messaging';
+import {
+  JETSTREAM, JETSTREAM_MANAGER, SHARED_LIMITS, SharedSlots,
+  type JetStreamClient, type JetStreamManager, type SharedLimitsStore,
+} from '@millrace/messaging';
 import { compileMatcher, parseQuery, type EventMatcher } from '@millrace/query-language';
 import { checkQuery, InvalidValueError } from '@millrace/service-kit';
 import { QUERY_API_CONFIG, type QueryApiConfig } from '../config';
@@ -24,23 +27,35 @@ export interface TailRequest {
 }
 
 /**
- * Live tails of this replica: validates requests, enforces TAIL_MAX_PER_TENANT and TAIL_MAX_TOTAL
- * (a replica's limits; with N replicas a tenant may hold N × the per-tenant limit), starts and
- * ends sessions.
+ * Live tails of this replica: validates requests, enforces TAIL_MAX_PER_TENANT across every
+ * query-api replica (slots shared through JetStream KV, SharedSlots) and TAIL_MAX_TOTAL on this
+ * replica (what one process can serve), starts and ends sessions.
  */
 @Injectable()
 export class TailService implements OnModuleDestroy {
   private readonly logger = new Logger('Tail');
   private readonly byTenant = new Map<string, Set<TailSession>>();
-  /** Slots taken before the session exists (the request is being set up). */
-  private readonly reserved = new Map<string, number>();
+  /** Tails of every tenant on this replica, reserved or open. */
   private total = 0;
+  private readonly slots: SharedSlots;
+  private lastUnavailableLog = 0;
 
   constructor(
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(QUERY_API_CONFIG) private readonly config: QueryApiConfig,
-  ) {}
+    @Inject(SHARED_LIMITS) limits: SharedLimitsStore,
+  ) {
+    this.slots = new SharedSlots(config.TAIL_LIMITS_SHARED ? limits : undefined, {
+      prefix: 'tails',
+      leaseMs: config.TAIL_SLOT_LEASE_MS,
+      onUnavailable: (error) => {
+        if (Date.now() - this.lastUnavailableLog < 30_000) return;
+        this.lastUnavailableLog = Date.now();
+        this.logger.warn(`${error.message}: live tails are counted by this replica alone until they answer`);
+      },
+    });
+  }
 
   /** The tail asked for (`q`, `backlog` and the resume id, already of the right shape): a 400 naming what cannot be. */
   parse(q: string | undefined, backlog: number | undefined, lastEventId: string | undefined): TailRequest {
@@ -56,22 +71,23 @@ export class TailService implements OnModuleDestroy {
     return { matcher, backlog: n, resume };
   }
 
-  /** Take a slot for the tenant, or 429 when it has too many tails open (503 when the replica is full). */
-  reserve(tenant: string): void {
-    const open = (this.byTenant.get(tenant)?.size ?? 0) + (this.reserved.get(tenant) ?? 0);
-    if (open >= this.config.TAIL_MAX_PER_TENANT) {
-      throw new HttpException({ message: `too many live tails open for this organisation (at most ${this.config.TAIL_MAX_PER_TENANT}); close one and retry`, retryAfterSeconds: 5 }, HttpStatus.TOO_MANY_REQUESTS);
-    }
+  /**
+   * Take a slot for the tenant, or 429 when it has TAIL_MAX_PER_TENANT tails open on all
+   * replicas together (503 when this replica is full).
+   */
+  async reserve(tenant: string): Promise<void> {
     if (this.total >= this.config.TAIL_MAX_TOTAL) {
       throw new HttpException({ message: 'this server has too many live tails open; retry', retryAfterSeconds: 5 }, HttpStatus.SERVICE_UNAVAILABLE);
     }
-    this.reserved.set(tenant, (this.reserved.get(tenant) ?? 0) + 1);
     this.total++;
+    if (!(await this.slots.acquire(tenant, this.config.TAIL_MAX_PER_TENANT))) {
+      this.total = Math.max(0, this.total - 1);
+      throw new HttpException({ message: `too many live tails open for this organisation (at most ${this.config.TAIL_MAX_PER_TENANT}); close one and retry`, retryAfterSeconds: 5 }, HttpStatus.TOO_MANY_REQUESTS);
+    }
   }
 
   /** Start a tail in a reserved slot. Resolves once the backlog is queued and live reading runs. */
   async open(tenant: string, transport: TailTransport, request: TailRequest, sink: TailSink): Promise<TailSession> {
-    this.reserved.set(tenant, (this.reserved.get(tenant) ?? 1) - 1);
     const session = new TailSession(this.js, this.jsm, sink, {
       tenant, matcher: request.matcher, backlog: request.backlog, resume: request.resume,
       bufferLines: this.config.TAIL_BUFFER_LINES, bufferBytes: this.config.TAIL_BUFFER_BYTES,
@@ -93,14 +109,15 @@ export class TailService implements OnModuleDestroy {
 
   /** Give a reserved slot back (the request failed before open). */
   release(tenant: string): void {
-    this.reserved.set(tenant, Math.max(0, (this.reserved.get(tenant) ?? 1) - 1));
     this.total = Math.max(0, this.total - 1);
+    void this.slots.release(tenant);
   }
 
   private ended(tenant: string, transport: TailTransport, reason: TailEndReason, session: TailSession): void {
     const set = this.byTenant.get(tenant);
     if (set?.delete(session)) {
       this.total = Math.max(0, this.total - 1);
+      void this.slots.release(tenant);
       sessionsGauge.dec({ transport });
     }
     if (set && set.size === 0) this.byTenant.delete(tenant);
@@ -114,7 +131,8 @@ export class TailService implements OnModuleDestroy {
     return this.byTenant.get(tenant)?.size ?? 0;
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     for (const set of this.byTenant.values()) for (const s of [...set]) s.end('shutdown');
+    await this.slots.close().catch(() => undefined);
   }
 }
