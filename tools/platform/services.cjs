@@ -18,8 +18,8 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SERVICES = ['auth', 'broker-router', 'parser-worker', 'indexer', 'alerter', 'archiver', 'query-api', 'ingest-gateway'];
 /** Apps owning a PostgreSQL schema; `dist/migrate.js` applies their migrations. */
 const MIGRATING = ['auth', 'broker-router', 'alerter', 'archiver', 'query-api'];
-/** The pipeline services and the query-api: replicated in a clustered profile. */
-const REPLICATED = ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer', 'query-api'];
+/** The pipeline services, the query-api and auth: replicated in a clustered profile. */
+const REPLICATED = ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer', 'query-api', 'auth'];
 
 const PORT_OFFSET = {
   'ingest-gateway': 80, 'query-api': 81, auth: 82, 'broker-router': 83, 'parser-worker': 84,
@@ -300,10 +300,10 @@ function urls(profile) {
   };
 }
 
-/** Every replica's URL of the gateway and of the query-api (one each in a single-node profile). */
+/** Every replica's URL of the gateway, the query-api and auth (one each in a single-node profile). */
 function replicaUrls(profile) {
   const of = (service) => instancesOf(profile, service).map((i) => `http://127.0.0.1:${portOf(profile, i.name)}`);
-  return { ingest: of('ingest-gateway'), query: of('query-api') };
+  return { ingest: of('ingest-gateway'), query: of('query-api'), auth: of('auth') };
 }
 
 /** The profile a stack's settings belong to, from the port of its (first) NATS URL. */

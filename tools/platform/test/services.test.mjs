@@ -26,14 +26,14 @@ describe('service instances', () => {
     expect(services.allInstances('test').map((i) => i.name)).toEqual(services.SERVICES);
   });
 
-  it('runs two replicas of the pipeline services and the query-api in a clustered profile, one of the rest', () => {
+  it('runs two replicas of the pipeline services, the query-api and auth in a clustered profile, one of the rest', () => {
     const names = services.allInstances('cluster').map((i) => i.name);
     expect(names).toEqual([
-      'auth', 'broker-router', 'broker-router-2', 'parser-worker', 'parser-worker-2', 'indexer', 'indexer-2',
+      'auth', 'auth-2', 'broker-router', 'broker-router-2', 'parser-worker', 'parser-worker-2', 'indexer', 'indexer-2',
       'alerter', 'archiver', 'query-api', 'query-api-2', 'ingest-gateway', 'ingest-gateway-2',
     ]);
     for (const s of services.REPLICATED) expect(services.replicasOf('cluster', s)).toBe(2);
-    expect(services.replicasOf('cluster', 'auth')).toBe(1);
+    expect(services.replicasOf('cluster', 'alerter')).toBe(1);
   });
 
   it('gives each replica its own ports', () => {
@@ -44,6 +44,7 @@ describe('service instances', () => {
     expect(services.replicaUrls('cluster-test')).toEqual({
       ingest: ['http://127.0.0.1:31080', 'http://127.0.0.1:31090'],
       query: ['http://127.0.0.1:31081', 'http://127.0.0.1:31091'],
+      auth: ['http://127.0.0.1:31082', 'http://127.0.0.1:31092'],
     });
     expect(services.urls('cluster-test').query).toBe('http://127.0.0.1:31081');
   });

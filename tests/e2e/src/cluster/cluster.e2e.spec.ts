@@ -45,12 +45,12 @@ afterAll(async () => {
 });
 
 describe('the clustered profile', () => {
-  it('runs two replicas of each pipeline service and of the query-api, one of the others', () => {
+  it('runs two replicas of each pipeline service, of the query-api and of auth, one of the others', () => {
     const running = instances().filter((i) => isRunning(i.name));
     expect(running.map((i) => i.name).sort()).toEqual(instances().map((i) => i.name).sort());
     const replicas = (service: string) => running.filter((i) => i.service === service).length;
-    for (const service of ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer', 'query-api']) expect(replicas(service)).toBe(2);
-    for (const service of ['auth', 'alerter', 'archiver']) expect(replicas(service)).toBe(1);
+    for (const service of ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer', 'query-api', 'auth']) expect(replicas(service)).toBe(2);
+    for (const service of ['alerter', 'archiver']) expect(replicas(service)).toBe(1);
     expect(env).toMatchObject({ JETSTREAM_REPLICAS: '3', INDEX_REPLICAS: '1' });
     expect(nodeUrls(env.NATS_URL)).toHaveLength(3);
     expect(nodeUrls(env.OPENSEARCH_URL)).toHaveLength(2);

@@ -20,7 +20,7 @@ export interface ClusterEnv {
 }
 
 const services = createRequire(__filename)(path.join(REPO_ROOT, 'tools', 'platform', 'services.cjs')) as {
-  replicaUrls(profile: string): { ingest: string[]; query: string[] };
+  replicaUrls(profile: string): { ingest: string[]; query: string[]; auth: string[] };
   urls(profile: string): { ingest: string; query: string; auth: string };
   createOrg(env: object, org: string): OrgKeys;
   startService(profile: string, name: string, env: object, extra?: Record<string, string>): number;
@@ -42,8 +42,8 @@ export function nodeUrls(setting: string): string[] {
   return setting.split(',').map((s) => s.trim());
 }
 
-/** Every replica's URL of the gateway and of the query-api. */
-export function replicaUrls(): { ingest: string[]; query: string[] } {
+/** Every replica's URL of the gateway, the query-api and auth. */
+export function replicaUrls(): { ingest: string[]; query: string[]; auth: string[] } {
   return services.replicaUrls(CLUSTER_PROFILE);
 }
 
@@ -85,4 +85,9 @@ export function instances(): Array<{ name: string; service: string; replica: num
 
 export function isRunning(name: string): boolean {
   return services.runningPid(CLUSTER_PROFILE, name) !== undefined;
+}
+
+/** What operator commands (the auth CLI) need to reach this profile. */
+export function clusterTarget(): { profile: string; env: ClusterEnv } {
+  return { profile: CLUSTER_PROFILE, env: clusterEnv() };
 }

@@ -4,15 +4,21 @@ import path from 'node:path';
 import { request } from './http';
 import { REPO_ROOT, PROFILE, stackEnv } from './stack';
 
+/** Which local profile's servers an operator command talks to (the test profile unless said). */
+export interface ProfileTarget {
+  profile: string;
+  env: object;
+}
+
 /** A first owner for an organisation, made through the auth CLI (as an operator would); idempotent. */
-export function createOwner(org: string): { email: string; password: string } {
+export function createOwner(org: string, target: ProfileTarget = { profile: PROFILE, env: stackEnv() }): { email: string; password: string } {
   const email = `owner@${org}.example`;
   const password = `pw-${org}-0123456789`;
-  const secretsFile = path.join(REPO_ROOT, '.millrace', 'services', PROFILE, 'secrets.json');
+  const secretsFile = path.join(REPO_ROOT, '.millrace', 'services', target.profile, 'secrets.json');
   const secrets = existsSync(secretsFile) ? (JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>) : {};
   try {
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'apps', 'auth', 'dist', 'cli.js'), 'create-owner', '--org', org, '--email', email], {
-      env: { ...process.env, ...stackEnv(), ...secrets, AUTH_BOOTSTRAP_OWNER_PASSWORD: password },
+      env: { ...process.env, ...target.env, ...secrets, AUTH_BOOTSTRAP_OWNER_PASSWORD: password },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
   } catch (error) {
@@ -25,8 +31,10 @@ export function createOwner(org: string): { email: string; password: string } {
  * Change an organisation's settings the way its owner would: a first owner through the auth
  * CLI, a session through `POST /v1/sessions`, then `PATCH /v1/org/settings`.
  */
-export async function setOrgSettings(authUrl: string, org: string, settings: { ingestRateLimit?: number; dailyQuotaBytes?: number }): Promise<void> {
-  const { email, password } = createOwner(org);
+export async function setOrgSettings(
+  authUrl: string, org: string, settings: { ingestRateLimit?: number; dailyQuotaBytes?: number }, target?: ProfileTarget,
+): Promise<void> {
+  const { email, password } = createOwner(org, target);
   const session = await request<{ accessToken: string }>('POST', `${authUrl}/v1/sessions`, { body: { email, password, org } });
   if (session.status >= 300) throw new Error(`log-in answered ${session.status}: ${JSON.stringify(session.body)}`);
   const changed = await request('PATCH', `${authUrl}/v1/org/settings`, { body: settings, headers: { authorization: `Bearer ${session.body.accessToken}` } });
