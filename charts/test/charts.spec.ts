@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   APP_CHARTS,
+  SERVICE_CHARTS,
   CHARTS_DIR,
   KUBERNETES_VERSION,
   OPENSEARCH_APPS,
@@ -438,8 +439,8 @@ describe('millrace umbrella chart', () => {
   it('renders all eight services with the defaults, meshed by Linkerd, streams with 3 replicas', () => {
     const { objects } = rendered('millrace');
     const deployments = ofKind(objects, 'Deployment');
-    expect(deployments.map((d) => d.metadata.labels!['app.kubernetes.io/name']).sort()).toEqual([...APP_CHARTS].sort());
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(APP_CHARTS.map((a) => `rel-${a}`).sort());
+    expect(deployments.map((d) => d.metadata.labels!['app.kubernetes.io/name']).sort()).toEqual([...SERVICE_CHARTS].sort());
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(SERVICE_CHARTS.map((a) => `rel-${a}`).sort());
     for (const d of deployments) {
       expect(d.spec.template.metadata.annotations).toMatchObject({ 'linkerd.io/inject': 'enabled', 'config.linkerd.io/opaque-ports': '4222' });
       expect(containerEnv(objects, d).get('JETSTREAM_REPLICAS')).toEqual({ value: '3' });
@@ -474,6 +475,21 @@ describe('millrace umbrella chart', () => {
     }
   });
 
+  it('installs the canary only when enabled, reading its keys from an existing Secret', () => {
+    const { objects } = render('millrace', { set: { 'canary.enabled': true, 'canary.canary.rate': 25 } });
+    const canary = ofKind(objects, 'Deployment').find((d) => d.metadata.labels!['app.kubernetes.io/name'] === 'canary');
+    expect(canary).toBeDefined();
+    const env = containerEnv(objects, canary!);
+    expect(env.get('CANARY_RATE')).toEqual({ value: '25' });
+    expect(env.get('CANARY_METRICS_PORT')).toEqual({ value: '8080' });
+    expect(env.get('CANARY_INGEST_URLS')).toEqual({ value: 'http://millrace-ingest-gateway:8080' });
+    const keys = canary!.spec.template.spec.containers[0].env.filter((e: { name: string }) => e.name.startsWith('CANARY_'));
+    expect(keys.map((e: { name: string; valueFrom: unknown }) => [e.name, e.valueFrom])).toEqual([
+      ['CANARY_INGEST_KEY', { secretKeyRef: { name: 'millrace-canary', key: 'ingest-key' } }],
+      ['CANARY_READ_KEY', { secretKeyRef: { name: 'millrace-canary', key: 'read-key' } }],
+    ]);
+  });
+
   it('installs only the enabled services', () => {
     const { objects } = rendered('millrace', 'some-services');
     expect(ofKind(objects, 'Deployment').map((d) => d.metadata.labels!['app.kubernetes.io/name']).sort()).toEqual(['auth', 'indexer', 'ingest-gateway', 'query-api']);
@@ -489,7 +505,7 @@ describe('millrace umbrella chart', () => {
 
   it('tells the user what to do next (NOTES.txt)', () => {
     const notes = renderNotes('millrace', { release: 'millrace' });
-    for (const app of APP_CHARTS) expect(notes).toContain(`deployment/millrace-${app}`);
+    for (const app of SERVICE_CHARTS) expect(notes).toContain(`deployment/millrace-${app}`);
     expect(notes).toContain('/logs/ingest');
     expect(notes).toContain('/v1/search');
   });

@@ -10,11 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APP_NAMES } from './chart-spec.mjs';
 import { ensureHelmTools } from './ensure-tools.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const chartsDir = join(repoRoot, 'charts');
-export const APP_CHARTS = ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer', 'alerter', 'archiver', 'query-api', 'auth'];
+export const APP_CHARTS = APP_NAMES;
 export const ALL_CHARTS = ['millrace-common', ...APP_CHARTS, 'millrace'];
 
 export function buildChartDeps({ helm = ensureHelmTools({ quiet: true }).helm } = {}) {

@@ -285,6 +285,32 @@ export const APPS = {
       }),
     }),
   },
+  canary: {
+    component: 'canary',
+    title: 'Millrace canary',
+    description: 'Writes numbered lines at a steady rate through the ingest gateway (Idempotency-Key retries), reads them back through search and the live tail, and reports missing, duplicated and late lines and the write-to-searchable and write-to-tail latencies on /metrics. Off in the umbrella chart unless `canary.enabled`.',
+    postgresql: false,
+    opensearch: false,
+    replicaCount: 1,
+    umbrellaEnabled: false,
+    resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+    extra: () => ({
+      canary: group('What the canary writes and where it reads it back (CANARY_*).', {
+        ingestUrl: leaf('http://millrace-ingest-gateway:8080', S.str({ pattern: HTTP_URL }), 'CANARY_INGEST_URLS: the gateway Service (comma-separated for several).', { allOn: 'http://rel-ingest-gateway.logs.svc:8080' }),
+        queryUrl: leaf('http://millrace-query-api:8080', S.str({ pattern: HTTP_URL }), 'CANARY_QUERY_URLS: the query API Service (comma-separated for several).', { allOn: 'http://rel-query-api.logs.svc:8080' }),
+        rate: leaf(10, S.int(1, 100000), 'CANARY_RATE: lines per second.', { allOn: 50 }),
+        batch: leaf(0, S.int(0, 1000), 'CANARY_BATCH: lines per request (0 = a tenth of a second of the rate).'),
+        lateMs: leaf(10000, S.int(100), 'CANARY_LATE_MS: a line found later than this after it was written counts as late.'),
+        missingMs: leaf(120000, S.int(1000), 'CANARY_MISSING_MS: an acknowledged line not found this long after it was written counts as missing.'),
+        tail: leaf(true, S.bool(), 'CANARY_TAIL: also follow the live tail (write-to-tail latency, lines missing from the tail).'),
+      }),
+      keys: group('The canary organisation\'s keys, read from an existing Secret (the chart never creates one): an ingestion key and a key with `logs:read`.', {
+        existingSecret: leaf('millrace-canary', S.str({ minLength: 1 }), 'Name of the existing Secret.'),
+        ingestKeyKey: leaf('ingest-key', S.str({ minLength: 1 }), 'Key of the ingestion key (CANARY_INGEST_KEY).'),
+        readKeyKey: leaf('read-key', S.str({ minLength: 1 }), 'Key of the read key (CANARY_READ_KEY).'),
+      }),
+    }),
+  },
 };
 
 export const APP_NAMES = Object.keys(APPS);
@@ -452,7 +478,7 @@ export function umbrellaSpec() {
     'JETSTREAM_REPLICAS: stream replicas; 3 (production) needs a JetStream cluster of at least 3 nodes, use 1 with a single NATS server.');
   for (const name of APP_NAMES) {
     children[name] = group(`${APPS[name].title}: every value of the \`${name}\` chart can be set here (see charts/${name}/README.md).`, {
-      enabled: leaf(true, S.bool(), `Install ${name}.`),
+      enabled: leaf(APPS[name].umbrellaEnabled ?? true, S.bool(), `Install ${name}.`, APPS[name].umbrellaEnabled === false ? { allOn: true } : {}),
     }, { openSchema: true });
   }
   return group('Millrace, all services at once.', children);

@@ -49,9 +49,9 @@ describe('chart spec', () => {
     expect(umbrellaSpec().children.global.children.nats.children.jetstreamReplicas.default).toBe(3);
   });
 
-  it('lets the umbrella switch each service off', () => {
+  it('lets the umbrella switch each service off, and installs the canary only when asked', () => {
     const umbrella = umbrellaSpec();
-    for (const name of APP_NAMES) expect(umbrella.children[name].children.enabled.default).toBe(true);
+    for (const name of APP_NAMES) expect(umbrella.children[name].children.enabled.default).toBe(name !== 'canary');
   });
 
   it('builds nodes and schemas', () => {
