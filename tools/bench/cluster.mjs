@@ -6,7 +6,7 @@
 // (their `millrace_messages_settled_total`); and, with --single-node, the same measurement on a
 // single-node profile first, in the same run.
 //
-//   node tools/bench/cluster.mjs [--profile cluster] [--single-node test|dev] [--lines 200000] [--json out.json]
+//   node tools/bench/cluster.mjs [--profile cluster] [--single-node test|dev [--single-only]] [--lines 200000] [--json out.json]
 //
 // The profiles must be up (`npm run start:cluster`; the single-node profile's servers at least:
 // its services are started here and stopped afterwards). Nothing here asserts a speed.
@@ -30,7 +30,7 @@ const LINES_PER_REQUEST = 1000;
 const CONCURRENCY = 8;
 
 const { values } = parseArgs({
-  options: { profile: { type: 'string', default: 'cluster' }, 'single-node': { type: 'string' }, lines: { type: 'string', default: '200000' }, json: { type: 'string' } },
+  options: { profile: { type: 'string', default: 'cluster' }, 'single-node': { type: 'string' }, 'single-only': { type: 'boolean' }, lines: { type: 'string', default: '200000' }, json: { type: 'string' } },
 });
 const print = (line) => process.stdout.write(`${line}\n`);
 
@@ -164,19 +164,27 @@ print(`# clustered benchmarks — ${results.at}, ${fmt(lines)} lines per run, ${
 
 if (values['single-node']) {
   const single = values['single-node'];
-  const stack = readEnv(single);
-  services.migrate(stack);
-  await services.startAll(single, stack);
   try {
-    const r = await measure(single, `single node (${single}: 1 NATS, 1 OpenSearch, 1 replica of everything)`, lines);
-    report(r);
-    results.runs.push(r);
-  } finally {
-    await services.stopAll(single);
+    const stack = readEnv(single);
+    services.migrate(stack);
+    await services.startAll(single, stack);
+    try {
+      const r = await measure(single, `single node (${single}: 1 NATS, 1 OpenSearch, 1 replica of everything)`, lines);
+      report(r);
+      results.runs.push(r);
+    } finally {
+      await services.stopAll(single);
+    }
+  } catch (error) {
+    print(`single node (${single}): not measured: ${error.message}`);
   }
 }
 
 const profile = values.profile;
+if (values['single-only']) {
+  if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+  process.exit(0);
+}
 try {
   await withSecondReplicas(profile, false);
   const one = await measure(profile, `${profile}, one replica of each worker (3 NATS R3, 2 OpenSearch, 2 gateways)`, lines);

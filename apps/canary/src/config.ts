@@ -55,7 +55,7 @@ const FLAG_TO_ENV: Record<string, string> = {
 };
 
 export const USAGE = `usage: canary [--profile dev|cluster|…] [--faults [phase,…]] [--duration s] [--rate lines/s] [--batch n]
-              [--ingest-url a,b] [--query-url a,b] [--json report.json] [--metrics-port n|-1] [--tail true|false]
+              [--ingest-url a,b] [--query-url a,b] [--json report.json] [--metrics-port=n|-1] [--tail true|false]
 keys come from CANARY_INGEST_KEY and CANARY_READ_KEY, or from the local profile's settings file`;
 
 export function parseCanaryArgs(argv: string[]): CanaryArgs {

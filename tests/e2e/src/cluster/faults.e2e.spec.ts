@@ -36,7 +36,7 @@ beforeAll(async () => {
   mkdirSync(path.dirname(REPORT), { recursive: true });
   const child = spawn(process.execPath, [
     path.join(REPO_ROOT, 'apps', 'canary', 'dist', 'main.js'),
-    '--profile', CLUSTER_PROFILE, '--faults', PHASES.join(','), '--rate', '500', '--batch', '50', '--json', REPORT, '--metrics-port', '-1',
+    '--profile', CLUSTER_PROFILE, '--faults', PHASES.join(','), '--rate', '500', '--batch', '50', '--json', REPORT, '--metrics-port=-1',
   ], {
     env: { ...process.env, CANARY_INGEST_KEY: org.ingestKey, CANARY_READ_KEY: org.readKey, CANARY_MISSING_MS: '90000', CANARY_FAULT_SETTLE_MS: '4000', CANARY_FAULT_DOWN_MS: '5000' },
     stdio: ['ignore', 'pipe', 'pipe'],
