@@ -29,7 +29,7 @@ export interface Change<T, R> {
   result: R;
 }
 
-const MAX_CONFLICTS = 20;
+const MAX_CONFLICTS = 50;
 
 /**
  * Small JSON records in one JetStream KV bucket, changed only by compare-and-set: `update` reads
@@ -82,6 +82,8 @@ export class SharedLimitsStore {
         return result;
       } catch (error) {
         if (!isConflict(error) || attempt >= MAX_CONFLICTS) throw error;
+        // Writers racing for one key: a short random pause lets one of them through each round.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(20, attempt * 2)));
       }
     }
   }
