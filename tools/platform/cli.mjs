@@ -25,8 +25,8 @@ export function localEnvFile(profile, root = ROOT) {
   return path.join(root, '.millrace', profile === 'dev' ? 'local.env' : `local.${profile}.env`);
 }
 
-/** `test` runs the cluster suite after the others when MILLRACE_TEST_CLUSTER allows it (see clusterStageDecision). */
-export const CLUSTER_STAGE_MINUTES = 5;
+/** `test` runs the cluster suite after the others when MILLRACE_TEST_CLUSTER allows it (see clusterStageDecision): about a minute to start the cluster-test profile, the fault suite about five, the rest two. */
+export const CLUSTER_STAGE_MINUTES = 10;
 
 /**
  * Whether `npm test` goes on to the clustered tests: MILLRACE_TEST_CLUSTER=1 always, =0 never;

@@ -58,9 +58,13 @@ async function main(): Promise<number> {
     if (!profile) throw new Error('--faults needs a local profile (--profile cluster, cluster-test, dev or test)');
     try {
       const driver = await localFaultDriver(profile, REPO_ROOT, log);
-      faults = await runFaults(canary, driver, selectPhases(args.faults), {
-        settleMs: config.CANARY_FAULT_SETTLE_MS, downMs: config.CANARY_FAULT_DOWN_MS, recoverTimeoutMs: config.CANARY_FAULT_RECOVER_TIMEOUT_MS, log,
-      });
+      try {
+        faults = await runFaults(canary, driver, selectPhases(args.faults), {
+          settleMs: config.CANARY_FAULT_SETTLE_MS, downMs: config.CANARY_FAULT_DOWN_MS, recoverTimeoutMs: config.CANARY_FAULT_RECOVER_TIMEOUT_MS, log,
+        });
+      } finally {
+        await driver.close?.();
+      }
     } catch (error) {
       faultError = error as Error;
       log(`the fault schedule stopped: ${faultError.message}`);

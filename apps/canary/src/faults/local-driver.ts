@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { FaultDriver, FaultTarget } from './schedule';
 
 interface StackLib {
@@ -8,7 +10,6 @@ interface StackLib {
   stopOne(profile: string, name: string, opts: { hard?: boolean; log?: (m: string) => void }): Promise<void>;
   startOne(profile: string, name: string, opts: { log?: (m: string) => void }): Promise<void>;
   readEnv(profile: string): Record<string, string>;
-  natsStreamInfo(profile: string, stream: string): Promise<{ leader: string; followers: Array<{ name: string; current: boolean }>; replicas: number }>;
   natsStreamLeader(profile: string, stream: string): Promise<string>;
   openSearchClusterManager(profile: string): Promise<string>;
   openSearchHealth(profile: string): Promise<{ status: string; number_of_nodes: number; relocating_shards?: number; initializing_shards?: number }>;
@@ -35,12 +36,17 @@ export async function localFaultDriver(profile: string, repoRoot: string, log: (
   const nodes = stack.serverNodes(profile);
   const quiet = { log: () => undefined };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // Whether a stream's replicas are current is known by its leader: ask the JetStream API (a
+  // node's own monitoring view of the other followers is not).
+  const nc = await connect({ servers: stack.readEnv(profile).NATS_URL.split(','), name: 'canary-faults', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  const jsm = await jetstreamManager(nc, { timeout: 3000 });
 
   async function healthy(): Promise<string | undefined> {
     for (const stream of PIPELINE_STREAMS) {
-      const info = await stack.natsStreamInfo(profile, stream).catch((e: Error) => e);
+      const info = await jsm.streams.info(stream).catch((e: Error) => e);
       if (info instanceof Error) return `${stream}: ${info.message.split('\n')[0]}`;
-      if (info.followers.length + 1 < info.replicas || info.followers.some((f) => !f.current)) return `${stream} replicas not current`;
+      const replicas = info.cluster?.replicas ?? [];
+      if (replicas.length + 1 < info.config.num_replicas || replicas.some((r) => !r.current)) return `${stream} replicas not current`;
     }
     const health = await stack.openSearchHealth(profile).catch((e: Error) => e);
     if (health instanceof Error) return `OpenSearch: ${health.message.split('\n')[0]}`;
@@ -65,6 +71,9 @@ export async function localFaultDriver(profile: string, repoRoot: string, log: (
         services.startService(profile, target.name, stack.readEnv(profile));
         await services.waitReady(profile, target.name);
       }
+    },
+    async close() {
+      await nc.close();
     },
     async waitHealthy(timeoutMs: number) {
       const deadline = Date.now() + timeoutMs;

@@ -16,6 +16,7 @@ export interface FaultDriver {
   restore(target: FaultTarget): Promise<void>;
   /** Every node and instance up, streams with current replicas, OpenSearch green. */
   waitHealthy(timeoutMs: number): Promise<void>;
+  close?(): Promise<void>;
 }
 
 export interface FaultPhase {
