@@ -7,10 +7,10 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '.millrace/**', '**/target/**', '**/jest.config.cjs', 'charts/**/*.cjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.millrace/**', '**/target/**', '**/jest.config.cjs', 'charts/**/*.cjs', 'test-output/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

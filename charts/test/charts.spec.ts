@@ -82,7 +82,7 @@ describe('tooling', () => {
     }
   });
 
-  it('the umbrella depends on all eight services, each behind <service>.enabled', () => {
+  it('the umbrella depends on all nine services, each behind <service>.enabled', () => {
     expect(chartYaml('millrace').dependencies).toEqual(
       APP_CHARTS.map((name) => ({ name, version: '0.1.0', repository: `file://../${name}`, condition: `${name}.enabled` })),
     );
@@ -435,8 +435,25 @@ describe('other service specifics', () => {
   });
 });
 
+describe('chart console', () => {
+  it('fronts the query API and auth of its release and reads the cookie secret from an existing Secret', () => {
+    const { objects } = rendered('console');
+    const env = containerEnv(objects, only(objects, 'Deployment'));
+    expect(env.get('QUERY_API_URL')).toEqual({ value: 'http://rel-query-api:8080' });
+    expect(env.get('AUTH_URL')).toEqual({ value: 'http://rel-auth:8080' });
+    expect(env.get('CONSOLE_SECURE_COOKIES')).toEqual({ value: 'auto' });
+    expect(env.get('CONSOLE_SESSION_SECRET')).toEqual({ secret: { name: 'millrace-console', key: 'session-secret' } });
+    expect(env.get('CONSOLE_PUBLIC_INGEST_URL')).toBeUndefined();
+    const allOn = rendered('console', 'all-on').objects;
+    const allOnEnv = containerEnv(allOn, only(allOn, 'Deployment'));
+    expect(allOnEnv.get('QUERY_API_URL')).toEqual({ value: 'http://millrace-query-api.logs.svc:8080' });
+    expect(allOnEnv.get('CONSOLE_PUBLIC_SYSLOG_TLS_PORT')).toEqual({ value: '6514' });
+    expect(allOnEnv.get('CONSOLE_SECURE_COOKIES')).toEqual({ value: 'always' });
+  });
+});
+
 describe('millrace umbrella chart', () => {
-  it('renders all eight services with the defaults, meshed by Linkerd, streams with 3 replicas', () => {
+  it('renders all nine services with the defaults, meshed by Linkerd, streams with 3 replicas', () => {
     const { objects } = rendered('millrace');
     const deployments = ofKind(objects, 'Deployment');
     expect(deployments.map((d) => d.metadata.labels!['app.kubernetes.io/name']).sort()).toEqual([...SERVICE_CHARTS].sort());

@@ -15,7 +15,7 @@ export const KUBECONFORM = join(TOOLS, 'bin', 'kubeconform');
 export const KUBERNETES_VERSION = '1.36.3';
 const SCHEMA_LOCATION = join(TOOLS, 'k8s-schemas', '{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json');
 
-export const APP_CHARTS = ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer', 'alerter', 'archiver', 'query-api', 'auth', 'canary'] as const;
+export const APP_CHARTS = ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer', 'alerter', 'archiver', 'query-api', 'auth', 'canary', 'console'] as const;
 export type AppChart = (typeof APP_CHARTS)[number];
 /** The services the umbrella chart installs by default (the canary only when enabled). */
 export const SERVICE_CHARTS: readonly AppChart[] = APP_CHARTS.filter((c) => c !== 'canary');

@@ -139,7 +139,7 @@ export function globalSpec({ umbrella = false, uses = { postgresql: true, opense
 }
 
 // ---------------------------------------------------------------------------------------------
-// The eight services
+// The nine services
 
 const probe = (name, path, { period, timeout, failure }) =>
   group(`${name} probe on \`${path}\`.`, {
@@ -308,6 +308,31 @@ export const APPS = {
         existingSecret: leaf('millrace-canary', S.str({ minLength: 1 }), 'Name of the existing Secret.'),
         ingestKeyKey: leaf('ingest-key', S.str({ minLength: 1 }), 'Key of the ingestion key (CANARY_INGEST_KEY).'),
         readKeyKey: leaf('read-key', S.str({ minLength: 1 }), 'Key of the read key (CANARY_READ_KEY).'),
+  console: {
+    component: 'console',
+    title: 'Millrace console',
+    description: 'The web console: serves the single-page application and is the browser\'s one origin, passing API calls on to the query API and auth, with the session in a sealed httpOnly cookie (refresh tokens rotated server-side) and CSRF protection. Expose it to people with a LoadBalancer Service or your ingress.',
+    postgresql: false,
+    opensearch: false,
+    replicaCount: 2,
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+    serviceType: 'ClusterIP',
+    allOnServiceType: 'LoadBalancer',
+    extra: () => ({
+      sessionSecret: group('CONSOLE_SESSION_SECRET: seals the session cookie (at least 32 characters, the same for every replica). Read from an existing Secret (the chart never creates one).', {
+        existingSecret: leaf('millrace-console', S.str({ minLength: 1 }), 'Name of the existing Secret.'),
+        key: leaf('session-secret', S.str({ minLength: 1 }), 'Key of the secret in that Secret.'),
+      }),
+      upstreams: group('Where the console reaches the services it fronts ("" = the services of this release: `http://<release>-query-api:8080`, `http://<release>-auth:8080`).', {
+        queryApiUrl: leaf('', S.str({ pattern: `^$|${HTTP_URL.slice(1)}` }), 'QUERY_API_URL.', { allOn: 'http://millrace-query-api.logs.svc:8080' }),
+        authUrl: leaf('', S.str({ pattern: `^$|${HTTP_URL.slice(1)}` }), 'AUTH_URL.', { allOn: 'http://millrace-auth.logs.svc:8080' }),
+      }),
+      secureCookies: leaf('auto', S.enum(['auto', 'always', 'never']), 'CONSOLE_SECURE_COOKIES: `auto` marks cookies Secure except when the browser reaches the console on localhost; `always` behind a TLS ingress.', { allOn: 'always' }),
+      gettingStarted: group('The ingest endpoints the getting-started page shows, as shippers reach them (the ingest gateway\'s public address).', {
+        ingestUrl: leaf('', S.str({ pattern: `^$|${HTTP_URL.slice(1)}` }), 'CONSOLE_PUBLIC_INGEST_URL ("" = not shown).', { allOn: 'https://logs.example.com' }),
+        syslogHost: leaf('', S.str(), 'CONSOLE_PUBLIC_SYSLOG_HOST ("" = no syslog snippets).', { allOn: 'logs.example.com' }),
+        syslogTcpPort: leaf(null, S.nullable(S.port()), 'CONSOLE_PUBLIC_SYSLOG_TCP_PORT.', { allOn: 6601 }),
+        syslogTlsPort: leaf(null, S.nullable(S.port()), 'CONSOLE_PUBLIC_SYSLOG_TLS_PORT.', { allOn: 6514 }),
       }),
     }),
   },

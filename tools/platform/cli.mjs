@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // The commands of the README, and their companions:
-//   npm start  → install what is missing, start the dev stack and the eight services, print where to go
+//   npm start  → install what is missing, start the dev stack and the nine services, print where to go
 //   npm stop   → stop the services and the dev stack
 //   npm test   → install what is missing, start the test stack, run every project's tests, stop it;
 //                then the clustered tests (tests/e2e/src/cluster) if the time budget allows
 //   npm run start:cluster / stop:cluster / test:cluster → the same on the clustered profiles
 // `start`, `stop` and `status` take --profile (default dev).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -73,8 +74,32 @@ function ensureDependencies() {
 }
 
 function build() {
-  say('building (tsc -b)…');
+  say('building (tsc -b, then the console\'s page with vite)…');
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'nx'), ['run', 'console-web:bundle', '--outputStyle=stream'], {
+    cwd: ROOT, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  });
+}
+
+export const DEMO_EMAIL = 'demo@millrace.local';
+
+/** Whether the demo user can log in with the password `npm start` gave it last time. */
+async function demoLogInWorks(local) {
+  if (!local.MILLRACE_DEMO_PASSWORD) return false;
+  try {
+    const res = await fetch(`${local.MILLRACE_AUTH_URL}/v1/sessions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: local.MILLRACE_DEMO_EMAIL ?? DEMO_EMAIL, password: local.MILLRACE_DEMO_PASSWORD, org: 'demo' }),
+    });
+    return res.status === 201 || res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function writeLocalEnv(file, local) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${Object.entries(local).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
 }
 
 function readLocalEnv(file) {
@@ -102,18 +127,28 @@ async function start({ profile = 'dev' }) {
   if (!local || !(await keysStillWork(local))) {
     const demo = services.createOrg(stackEnv, 'demo');
     local = {
+      MILLRACE_CONSOLE_URL: urls.console,
       MILLRACE_INGEST_URL: urls.ingest,
       MILLRACE_QUERY_URL: urls.query,
       MILLRACE_AUTH_URL: urls.auth,
       MILLRACE_INGEST_KEY: demo.ingestKey,
       MILLRACE_READ_KEY: demo.readKey,
+      ...(local?.MILLRACE_DEMO_PASSWORD ? { MILLRACE_DEMO_EMAIL: local.MILLRACE_DEMO_EMAIL, MILLRACE_DEMO_PASSWORD: local.MILLRACE_DEMO_PASSWORD } : {}),
     };
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${Object.entries(local).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
     fresh = true;
   }
+  // The person's way in: an owner of the demo organisation, with a password made here.
+  local.MILLRACE_CONSOLE_URL = urls.console;
+  if (!(await demoLogInWorks(local))) {
+    local.MILLRACE_DEMO_EMAIL = DEMO_EMAIL;
+    local.MILLRACE_DEMO_PASSWORD = randomBytes(18).toString('base64url');
+    services.createOwner(stackEnv, 'demo', DEMO_EMAIL, local.MILLRACE_DEMO_PASSWORD);
+  }
+  writeLocalEnv(file, local);
   const settings = path.relative(ROOT, file);
   const stopCommand = profile === 'dev' ? 'npm stop' : profile === 'cluster' ? 'npm run stop:cluster' : `node tools/platform/cli.mjs stop --profile ${profile}`;
+  say('');
+  say(`Open the console: ${local.MILLRACE_CONSOLE_URL}   e-mail: ${local.MILLRACE_DEMO_EMAIL}   password: ${local.MILLRACE_DEMO_PASSWORD}`);
   say('');
   say(`Millrace is running${profile === 'dev' ? '' : ` (profile ${profile})`}; started in ${(timings.total / 1000).toFixed(0)} s.`);
   say(`  ingest:  ${local.MILLRACE_INGEST_URL}   (POST /logs/ingest, key: ${fresh ? local.MILLRACE_INGEST_KEY : `see ${settings}`})`);

@@ -1,4 +1,4 @@
-// Starts and stops the eight Millrace services as local processes, for `npm start` and for the
+// Starts and stops the nine Millrace services as local processes, for `npm start` and for the
 // end-to-end tests. CommonJS so both the ESM CLI and Jest can require it.
 //
 // A clustered profile (tools/stack/profiles.json: services.replicas > 1) runs that many replicas
@@ -14,8 +14,8 @@ const PROFILES = require('../stack/profiles.json');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-/** Service names in start order: auth first (everyone verifies keys through it). */
-const SERVICES = ['auth', 'broker-router', 'parser-worker', 'indexer', 'alerter', 'archiver', 'query-api', 'ingest-gateway'];
+/** Service names in start order: auth first (everyone verifies keys through it), the console last (it fronts auth and the query-api). */
+const SERVICES = ['auth', 'broker-router', 'parser-worker', 'indexer', 'alerter', 'archiver', 'query-api', 'ingest-gateway', 'console'];
 /** Apps owning a PostgreSQL schema; `dist/migrate.js` applies their migrations. */
 const MIGRATING = ['auth', 'broker-router', 'alerter', 'archiver', 'query-api'];
 /** The pipeline services, the query-api and auth: replicated in a clustered profile. */
@@ -23,7 +23,7 @@ const REPLICATED = ['ingest-gateway', 'broker-router', 'parser-worker', 'indexer
 
 const PORT_OFFSET = {
   'ingest-gateway': 80, 'query-api': 81, auth: 82, 'broker-router': 83, 'parser-worker': 84,
-  indexer: 85, alerter: 86, archiver: 87,
+  indexer: 85, alerter: 86, archiver: 87, console: 88,
 };
 /** Replica r of a service listens r - 1 times this above replica 1 (HTTP and the gateway's other ports). */
 const REPLICA_PORT_STEP = 10;
@@ -86,7 +86,7 @@ function stateDir(profile) {
  * profile and kept in the git-ignored state folder, readable by the owner only. A key added
  * later is generated into an existing file.
  */
-const LOCAL_SECRET_NAMES = ['AUTH_ENCRYPTION_KEY', 'SEALING_KEY'];
+const LOCAL_SECRET_NAMES = ['AUTH_ENCRYPTION_KEY', 'SEALING_KEY', 'CONSOLE_SESSION_SECRET'];
 function localSecrets(profile) {
   const file = path.join(stateDir(profile), 'secrets.json');
   const secrets = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
@@ -152,6 +152,35 @@ function localGatewayEnv(profile, replica = 1) {
   return { ...env, SYSLOG_TLS_PORT: String(ports.syslogTls), SYSLOG_TLS_CERT_FILE: cert, SYSLOG_TLS_KEY_FILE: key };
 }
 
+/**
+ * The console on a single machine: it fronts replica 1 of auth and of the query-api, and its
+ * getting-started page shows the local gateway's endpoints.
+ */
+function localConsoleEnv(profile) {
+  const ports = gatewayPorts(profile);
+  return {
+    AUTH_URL: `http://127.0.0.1:${portOf(profile, 'auth')}`,
+    QUERY_API_URL: `http://127.0.0.1:${portOf(profile, 'query-api')}`,
+    CONSOLE_PUBLIC_INGEST_URL: `http://127.0.0.1:${portOf(profile, 'ingest-gateway')}`,
+    CONSOLE_PUBLIC_SYSLOG_HOST: '127.0.0.1',
+    CONSOLE_PUBLIC_SYSLOG_TCP_PORT: String(ports.syslogTcp),
+    CONSOLE_PUBLIC_SYSLOG_TLS_PORT: String(ports.syslogTls),
+  };
+}
+
+/**
+ * The console serves apps/console-web/dist, made by `vite build` (the console-web project's
+ * build target, part of `npm start` and `npm test`). A launcher that only ran `tsc -b` gets it
+ * built here once, so the console never starts without its page.
+ */
+function ensureConsoleBundle() {
+  const index = path.join(REPO_ROOT, 'apps', 'console-web', 'dist', 'index.html');
+  if (fs.existsSync(index)) return;
+  execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+    cwd: path.join(REPO_ROOT, 'apps', 'console-web'), stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
 function serviceEnv(profile, name, stackEnv, extra = {}) {
   const { service, replica } = parseInstance(name);
   return {
@@ -160,6 +189,7 @@ function serviceEnv(profile, name, stackEnv, extra = {}) {
     ...localAlerterEnv(profile),
     ...LOCAL_OUTBOUND_ENV,
     ...(service === 'ingest-gateway' ? localGatewayEnv(profile, replica) : {}),
+    ...(service === 'console' ? localConsoleEnv(profile) : {}),
     ...process.env,
     ...stackEnv,
     NODE_ENV: 'production',
@@ -209,6 +239,7 @@ function migrate(stackEnv) {
 function startInstance(profile, instance, stackEnv, extra) {
   const existing = runningPid(profile, instance.name);
   if (existing) return existing;
+  if (instance.service === 'console') ensureConsoleBundle();
   fs.mkdirSync(stateDir(profile), { recursive: true });
   const log = fs.openSync(logFile(profile, instance.name), 'a');
   // MILLRACE_NODE_ARGS passes flags to node itself, e.g. `--cpu-prof` for profiling.
@@ -291,12 +322,13 @@ async function stopAll(profile) {
   for (const service of [...SERVICES].reverse()) await stopService(profile, service);
 }
 
-/** Replica 1's URLs: the gateway, the query-api, auth. */
+/** Replica 1's URLs: the gateway, the query-api, auth, the console. */
 function urls(profile) {
   return {
     ingest: `http://127.0.0.1:${portOf(profile, 'ingest-gateway')}`,
     query: `http://127.0.0.1:${portOf(profile, 'query-api')}`,
     auth: `http://127.0.0.1:${portOf(profile, 'auth')}`,
+    console: `http://127.0.0.1:${portOf(profile, 'console')}`,
   };
 }
 
@@ -321,8 +353,24 @@ function createOrg(stackEnv, org) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
+/**
+ * A user of an organisation with a password, through the auth CLI: the organisation's first owner
+ * (`create-owner`), or, when it already has one and that is this user, the password set again
+ * (`set-password`). The password travels in the environment, never on the command line.
+ */
+function createOwner(stackEnv, org, email, password) {
+  const cli = path.join(REPO_ROOT, 'apps', 'auth', 'dist', 'cli.js');
+  const env = { ...process.env, ...stackEnv, ...localSecrets(profileOf(stackEnv)), AUTH_BOOTSTRAP_OWNER_PASSWORD: password };
+  try {
+    return JSON.parse(execFileSync(process.execPath, [cli, 'create-owner', '--org', org, '--email', email], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop());
+  } catch (error) {
+    if (!/already has an owner/.test(String(error.stderr ?? ''))) throw error;
+    return JSON.parse(execFileSync(process.execPath, [cli, 'set-password', '--email', email], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop());
+  }
+}
+
 module.exports = {
   REPO_ROOT, PROFILES, SERVICES, MIGRATING, REPLICATED, portOf, gatewayPorts, stateDir, urls, replicaUrls, migrate,
-  startService, startAll, waitReady, stopService, stopAll, runningPid, createOrg,
+  startService, startAll, waitReady, stopService, stopAll, runningPid, createOrg, createOwner, ensureConsoleBundle,
   replicasOf, instancesOf, allInstances, parseInstance, serviceEnv, profileOf, logFile,
 };

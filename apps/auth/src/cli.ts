@@ -9,17 +9,22 @@ import { authDataSourceOptions } from './data-source';
 import { ApiKey } from './keys/api-key.entity';
 import { DEFAULT_ORG_SETTINGS, Organisation } from './orgs/organisation.entity';
 import { createFirstOwner } from './users/first-owner';
+import { hashPassword, normaliseEmail } from './users/passwords';
+import { User } from './users/user.entity';
 
 const USAGE = `usage:
   node apps/auth/dist/cli.js create-org --org <id> [--name <name>] [--ingest-key <name>] [--read-key <name>] [--admin-key <name>]
   node apps/auth/dist/cli.js create-owner --org <id> --email <email> [--password-file <file>]
+  node apps/auth/dist/cli.js set-password --email <email> [--password-file <file>]
 
 create-org   creates an organisation (if it does not exist) and, when asked, an ingestion key and a
              read-only service key. Prints JSON; the key secrets are shown only this once.
 create-owner makes the first owner of an organisation (created if missing) for a fresh installation.
              The password is read from --password-file (first line) or AUTH_BOOTSTRAP_OWNER_PASSWORD.
              Refuses when the organisation already has an owner; an existing user keeps their password.
-Both need DATABASE_URL.`;
+set-password sets an existing user's password (from --password-file or AUTH_BOOTSTRAP_OWNER_PASSWORD),
+             unlocks the account and ends the user's sessions: an operator's way back in.
+All need DATABASE_URL.`;
 
 runMain(async () => {
   const { positionals, values } = parseArgs({
@@ -30,6 +35,22 @@ runMain(async () => {
     },
   });
   const command = positionals[0];
+  if (command === 'set-password') {
+    if (!values.email) throw new Error(`set-password needs --email\n\n${USAGE}`);
+    const password = ownerPassword(values['password-file']);
+    const dataSource = new DataSource(authDataSourceOptions(loadConfig(databaseConfigSchema)));
+    await dataSource.initialize();
+    try {
+      const user = await dataSource.getRepository(User).findOneBy({ email: normaliseEmail(values.email) });
+      if (!user) throw new Error(`no user with the e-mail ${values.email}`);
+      await dataSource.getRepository(User).update({ id: user.id }, { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null });
+      await dataSource.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [user.id]);
+      process.stdout.write(`${JSON.stringify({ updated: true, userId: user.id, email: user.email })}\n`);
+    } finally {
+      await dataSource.destroy();
+    }
+    return;
+  }
   if ((command !== 'create-org' && command !== 'create-owner') || !values.org) throw new Error(USAGE);
   if (!isTenantId(values.org)) throw new Error(`--org "${values.org}" must match [a-z0-9][a-z0-9_-]{0,62}`);
   const orgId = values.org;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCESS_TOKEN_TTL_SECONDS } from '@millrace/auth-token';
 import { isTenantId } from '@millrace/log-schema';
 import { baseConfigSchema, databaseConfigSchema, natsConfigSchema } from '@millrace/service-kit';
 
@@ -11,6 +12,8 @@ export const authConfigSchema = baseConfigSchema.merge(natsConfigSchema).merge(d
   AUTH_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)'),
   /** Grace period during which a rotated key's old secret still works (requests may override it: 0..7 days). */
   KEY_ROTATION_GRACE_SECONDS: z.coerce.number().int().min(0).max(7 * DAY).default(DAY),
+  /** Lifetime of a session access token (15 min; shorter only to exercise refreshing, as the console's tests do). */
+  SESSION_ACCESS_TTL_SECONDS: z.coerce.number().int().min(5).max(ACCESS_TOKEN_TTL_SECONDS).default(ACCESS_TOKEN_TTL_SECONDS),
   /** Lifetime of a refresh token; each refresh issues a new one with a fresh lifetime. */
   SESSION_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).max(365 * DAY).default(30 * DAY),
   /** Consecutive wrong passwords that lock an account. */

@@ -30,7 +30,7 @@ describe('service instances', () => {
     const names = services.allInstances('cluster').map((i) => i.name);
     expect(names).toEqual([
       'auth', 'auth-2', 'broker-router', 'broker-router-2', 'parser-worker', 'parser-worker-2', 'indexer', 'indexer-2',
-      'alerter', 'archiver', 'query-api', 'query-api-2', 'ingest-gateway', 'ingest-gateway-2',
+      'alerter', 'archiver', 'query-api', 'query-api-2', 'ingest-gateway', 'ingest-gateway-2', 'console',
     ]);
     for (const s of services.REPLICATED) expect(services.replicasOf('cluster', s)).toBe(2);
     expect(services.replicasOf('cluster', 'alerter')).toBe(1);

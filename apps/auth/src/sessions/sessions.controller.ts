@@ -1,9 +1,9 @@
-import { Controller, Delete, HttpCode, Ip, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import type { z } from 'zod';
 import { Auth, CurrentPrincipal, type Principal } from '@millrace/auth-token';
 import { ApiTag, Endpoint, PublicRoute, ValidBody } from '@millrace/service-kit';
 import { SessionsService } from './sessions.service';
-import { logInBodySchema, refreshBodySchema, sessionTokensSchema } from './sessions.schemas';
+import { logInBodySchema, refreshBodySchema, sessionTokensSchema, switchBodySchema, userOrganisationsSchema } from './sessions.schemas';
 
 type SessionTokens = z.infer<typeof sessionTokensSchema>;
 
@@ -35,6 +35,26 @@ export class SessionsController {
   })
   refresh(@ValidBody(refreshBodySchema) body: z.infer<typeof refreshBodySchema>): Promise<SessionTokens> {
     return this.sessions.refresh(body.refreshToken);
+  }
+
+  @Post('switch')
+  @HttpCode(200)
+  @Auth({ kinds: ['user'] })
+  @Endpoint({
+    summary: 'Move to another organisation you belong to: this session ends, a new one starts there (new access and refresh tokens)',
+    requestExample: { org: 'acme' },
+    responses: { 200: sessionTokensSchema },
+    errors: [401, 403],
+  })
+  switchOrg(@CurrentPrincipal() principal: Principal, @ValidBody(switchBodySchema) body: z.infer<typeof switchBodySchema>): Promise<SessionTokens> {
+    return this.sessions.switchOrg(principal, body.org);
+  }
+
+  @Get('organisations')
+  @Auth({ kinds: ['user'] })
+  @Endpoint({ summary: 'The organisations you belong to and your role in each', responses: { 200: userOrganisationsSchema } })
+  organisations(@CurrentPrincipal() principal: Principal): Promise<z.infer<typeof userOrganisationsSchema>> {
+    return this.sessions.organisationsOf(principal);
   }
 
   @Delete('current')

@@ -28,6 +28,16 @@ export const sessionTokensSchema = named('SessionTokens', z.object({
   },
 });
 
+export const switchBodySchema = named('SwitchOrganisationRequest', z.object({
+  org: z.string().min(1).max(63).describe('the id of another organisation the user belongs to'),
+}).strict(), { example: { org: 'acme' } });
+
+export const userOrganisationsSchema = named('UserOrganisations', z.array(z.object({
+  org: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+})), { example: [{ org: 'acme', name: 'Acme', role: 'owner' }, { org: 'acme-eu', name: 'Acme EU', role: 'viewer' }] });
+
 export const jwksSchema = named('JsonWebKeySet', z.object({
   keys: z.array(z.object({
     kty: z.string(), kid: z.string(), alg: z.string(), use: z.literal('sig'), crv: z.string().optional(), x: z.string().optional(),

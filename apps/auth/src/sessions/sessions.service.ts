@@ -6,7 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { SHARED_LIMITS, type SharedLimitsStore } from '@millrace/messaging';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
-import { ACCESS_TOKEN_TTL_SECONDS, hashKey, type Principal, type Role } from '@millrace/auth-token';
+import { hashKey, type Principal, type Role } from '@millrace/auth-token';
 import { AUTH_CONFIG, type AuthConfig } from '../config';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import { Membership } from '../users/membership.entity';
@@ -129,6 +129,33 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     return this.issue(user, membership, token.familyId);
   }
 
+  /**
+   * Move a signed-in user to another organisation they belong to (the console's organisation
+   * switcher): the current session ends and a new one starts in `org`, checked against the
+   * memberships as they are now.
+   */
+  async switchOrg(principal: Principal, org: string): Promise<SessionTokens> {
+    if (!principal.sessionId || !principal.userId) throw new BadRequestException('this credential has no session');
+    const user = await this.db.getRepository(User).findOneBy({ id: principal.userId });
+    const membership = user ? await this.db.getRepository(Membership).findOneBy({ orgId: org, userId: user.id }) : null;
+    if (!user || !membership) throw new ForbiddenException(`you are not a member of organisation ${org}`);
+    // The session must still be alive: a logged-out or revoked session cannot be moved.
+    const live = await this.db.getRepository(RefreshToken).countBy({ familyId: principal.sessionId, userId: user.id, revokedAt: IsNull() });
+    if (live === 0) throw new UnauthorizedException('this session has ended; log in again');
+    await this.revokeFamily(principal.sessionId);
+    return this.issue(user, membership, randomUUID());
+  }
+
+  /** The organisations a signed-in user belongs to, with their role in each. */
+  async organisationsOf(principal: Principal): Promise<Array<{ org: string; name: string; role: Role }>> {
+    if (!principal.userId) throw new BadRequestException('this credential has no user');
+    const rows: Array<{ org: string; name: string; role: Role }> = await this.db.query(
+      `SELECT m.org_id AS org, o.name AS name, m.role AS role FROM memberships m JOIN organisations o ON o.id = m.org_id
+        WHERE m.user_id = $1 ORDER BY m.org_id`, [principal.userId],
+    );
+    return rows;
+  }
+
   /** End the session of this access token (its refresh tokens stop working). */
   async logOut(principal: Principal): Promise<void> {
     if (!principal.sessionId || !principal.userId) throw new BadRequestException('this credential has no session');
@@ -151,7 +178,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     });
     const accessToken = await this.signingKeys.sign({ userId: user.id, tenant: membership.orgId, role: membership.role, sessionId: familyId });
     return {
-      tokenType: 'Bearer', accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS, refreshToken, refreshExpiresAt,
+      tokenType: 'Bearer', accessToken, expiresIn: this.signingKeys.accessTtlSeconds, refreshToken, refreshExpiresAt,
       org: membership.orgId, role: membership.role, user: { id: user.id, email: user.email },
     };
   }

@@ -32,12 +32,15 @@ export class SigningKeysService implements OnModuleInit {
   private readonly logger = new Logger('SigningKeys');
   private readonly sealer: Sealer;
   private current?: { kid: string; privateKey: KeyObject };
+  /** Seconds an access token lives (SESSION_ACCESS_TTL_SECONDS, 15 min by default). */
+  readonly accessTtlSeconds: number;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AUTH_CONFIG) config: AuthConfig,
   ) {
     this.sealer = new Sealer(config.AUTH_ENCRYPTION_KEY);
+    this.accessTtlSeconds = config.SESSION_ACCESS_TTL_SECONDS ?? ACCESS_TOKEN_TTL_SECONDS;
   }
 
   async onModuleInit(): Promise<void> {
@@ -63,7 +66,7 @@ export class SigningKeysService implements OnModuleInit {
     return { keys: keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.algorithm, use: 'sig' })) };
   }
 
-  /** A signed access token: 15 min, `iss` millrace-auth, `aud` millrace, sub + tenant + role + sid. */
+  /** A signed access token: 15 min (SESSION_ACCESS_TTL_SECONDS), `iss` millrace-auth, `aud` millrace, sub + tenant + role + sid. */
   async sign(claims: AccessClaims): Promise<string> {
     if (!this.current) throw new Error('signing keys are not loaded yet');
     return new SignJWT({ tenant: claims.tenant, role: claims.role, sid: claims.sessionId })
@@ -72,7 +75,7 @@ export class SigningKeysService implements OnModuleInit {
       .setIssuer(SESSION_ISSUER)
       .setAudience(SESSION_AUDIENCE)
       .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS)
+      .setExpirationTime(Math.floor(Date.now() / 1000) + this.accessTtlSeconds)
       .sign(this.current.privateKey);
   }
 

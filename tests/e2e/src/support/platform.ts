@@ -5,7 +5,7 @@ import { stackEnv, PROFILE, REPO_ROOT } from './stack';
 /** The launcher `npm start` uses (tools/platform/services.cjs), loaded at run time. */
 const services = createRequire(__filename)(path.join(REPO_ROOT, 'tools', 'platform', 'services.cjs')) as {
   SERVICES: string[];
-  urls(profile: string): { ingest: string; query: string; auth: string };
+  urls(profile: string): { ingest: string; query: string; auth: string; console: string };
   migrate(env: object): void;
   startAll(profile: string, env: object, extraFor?: (service: string) => Record<string, string>): Promise<void>;
   startService(profile: string, service: string, env: object, extra?: Record<string, string>): number;
@@ -14,6 +14,7 @@ const services = createRequire(__filename)(path.join(REPO_ROOT, 'tools', 'platfo
   stopAll(profile: string): Promise<void>;
   runningPid(profile: string, service: string): number | undefined;
   createOrg(env: object, org: string): OrgKeys;
+  createOwner(env: object, org: string, email: string, password: string): unknown;
 };
 
 /** An organisation made for a test, with a key of each kind (shown once by the auth CLI). */
@@ -26,20 +27,22 @@ export interface OrgKeys {
 }
 
 export interface Platform {
-  urls: { ingest: string; query: string; auth: string };
+  urls: { ingest: string; query: string; auth: string; console: string };
   start(service: string, extra?: Record<string, string>): Promise<void>;
   stop(service: string, signal?: string): Promise<void>;
   isRunning(service: string): boolean;
   createOrg(org: string): OrgKeys;
+  /** A user with a password who owns the organisation (auth CLI create-owner). */
+  createOwner(org: string, email: string, password: string): void;
   shutdown(): Promise<void>;
 }
 
-/** Start the eight services against the test stack (restarting any left over). */
-export async function startPlatform(): Promise<Platform> {
+/** Start the nine services against the test stack (restarting any left over); `extraFor` adds settings per service. */
+export async function startPlatform(extraFor?: (service: string) => Record<string, string>): Promise<Platform> {
   const env = stackEnv();
   await services.stopAll(PROFILE);
   services.migrate(env);
-  await services.startAll(PROFILE, env);
+  await services.startAll(PROFILE, env, extraFor);
   return {
     urls: services.urls(PROFILE),
     async start(service, extra = {}) {
@@ -49,6 +52,9 @@ export async function startPlatform(): Promise<Platform> {
     stop: (service, signal) => services.stopService(PROFILE, service, { signal }),
     isRunning: (service) => services.runningPid(PROFILE, service) !== undefined,
     createOrg: (org) => services.createOrg(env, org),
+    createOwner: (org, email, password) => {
+      services.createOwner(env, org, email, password);
+    },
     shutdown: () => services.stopAll(PROFILE),
   };
 }
