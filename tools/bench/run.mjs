@@ -2,9 +2,10 @@
 // `npm run bench`: starts the local platform if needed (npm start), then prints the figures of
 // every benchmark, measured in this one run on this machine.
 //   --quick            smaller runs
-//   --only a,b         only these sections: pipeline, ingest, search, tail (others add theirs below)
+//   --only a,b         only these sections: pipeline, ingest, search, tail, console (others add theirs below)
 //   --corpus mixed|json  the pipeline's corpus (default mixed: 40% nested JSON, 30% nginx, 20% logfmt, 10% text)
 //   --lines N          lines for the ingest → searchable benchmark (default 100,000)
+//   CONSOLE_BENCH_TAIL_SECONDS   length of the console's tail run (default 600, 60 with --quick)
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ import { alertBenchmarks, reportAlerts } from './alerts.mjs';
 import { archiveBenchmarks, reportArchive } from './archive.mjs';
 import { ingestProtocols, reportIngest } from './ingest.mjs';
 import { reportTail, tailBenchmarks } from './tail.mjs';
+import { consoleBenchmarks, reportConsole } from './console.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -133,6 +135,14 @@ if (only('tail')) {
   const tail = await tailBenchmarks({ profile: 'dev', stack, urls, org: tailOrg.org, keys: { ingest: tailOrg.ingestKey, read: tailOrg.readKey }, quick });
   reportTail(tail, print);
   Object.assign(results, { tail });
+}
+
+if (only('console')) {
+  // The web console in Chromium: first results, scrolling 100,000 results, tail memory at 1,000 lines/s.
+  const tailSeconds = process.env.CONSOLE_BENCH_TAIL_SECONDS ? Number(process.env.CONSOLE_BENCH_TAIL_SECONDS) : undefined;
+  const consoleResults = await consoleBenchmarks({ services, stack, urls, seedEvents, quick, tailSeconds });
+  reportConsole(consoleResults, print);
+  Object.assign(results, { console: consoleResults });
 }
 
 fs.mkdirSync(path.join(ROOT, '.millrace'), { recursive: true });

@@ -142,6 +142,32 @@ describe('sessions', () => {
     expect((await auth.call('DELETE', '/v1/sessions', { auth: f.keys.manage.secret })).status).toBe(403);
   });
 
+  it('lists a user\'s organisations and moves the session to another one (the console\'s switcher)', async () => {
+    const user = await newUser('viewer');
+    const second = await createOrgFixture(auth, 'sess2');
+    expect((await auth.call('POST', '/v1/members', { auth: second.users.owner.token, body: { email: user.email, role: 'admin' } })).status).toBe(201);
+    const first = await auth.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD, org: f.org }, ip: user.ip });
+    expect(first.status).toBe(201);
+    const orgs = await auth.call('GET', '/v1/sessions/organisations', { auth: first.body.accessToken });
+    expect(orgs.status).toBe(200);
+    expect(orgs.body).toEqual(expect.arrayContaining([{ org: f.org, name: f.org, role: 'viewer' }, { org: second.org, name: second.org, role: 'admin' }]));
+    expect(orgs.body).toHaveLength(2);
+
+    const moved = await auth.call('POST', '/v1/sessions/switch', { auth: first.body.accessToken, body: { org: second.org } });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ org: second.org, role: 'admin', user: { id: user.id } });
+    expect(decodeJwt(moved.body.accessToken)).toMatchObject({ tenant: second.org, role: 'admin' });
+    expect(decodeJwt(moved.body.accessToken).sid).not.toBe(decodeJwt(first.body.accessToken).sid);
+    // The old session ended: its refresh token no longer works, and it cannot be moved again.
+    expect((await refresh(first.body.refreshToken)).status).toBe(401);
+    expect((await auth.call('POST', '/v1/sessions/switch', { auth: first.body.accessToken, body: { org: f.org } })).status).toBe(401);
+    // Only into organisations the user belongs to.
+    const other = await createOrgFixture(auth, 'sess3');
+    const refused = await auth.call('POST', '/v1/sessions/switch', { auth: moved.body.accessToken, body: { org: other.org } });
+    expect(refused.status).toBe(403);
+    expect((await auth.call('POST', '/v1/sessions/switch', { auth: f.keys.manage.secret, body: { org: f.org } })).status).toBe(403);
+  });
+
   it('validates log-in bodies without echoing the password', async () => {
     const reply = await auth.call('POST', '/v1/sessions', { body: { email: 'a@b.c', password: '', extra: 'hunter2-secret' } });
     expect(reply.status).toBe(400);
