@@ -139,8 +139,9 @@ async function tailMemory(context, urls, ingestKey, app, rate, seconds) {
   }
   await page.waitForTimeout(3000);
   samples.push({ at: Math.round((Date.now() - started) / 1000), heap: await heap() });
-  const received = Number(((await page.getByText(/lines received/).textContent()) ?? '').replace(/[^0-9]/g, ''));
-  const dropped = await page.getByText(/dropped by the server/).count() ? Number(((await page.getByText(/dropped by the server/).textContent()) ?? '').replace(/[^0-9]/g, '')) : 0;
+  const received = Number(((await page.locator('.status-bar').getByText(/lines received/).textContent()) ?? '').replace(/[^0-9]/g, ''));
+  const droppedNote = page.locator('.status-bar .warn');
+  const dropped = (await droppedNote.count()) ? Number(((await droppedNote.textContent()) ?? '').replace(/[^0-9]/g, '')) : 0;
   await page.close();
   const heaps = samples.map((s) => s.heap);
   const firstMinute = samples.filter((s) => s.at >= 50).map((s) => s.heap)[0] ?? heaps[1];

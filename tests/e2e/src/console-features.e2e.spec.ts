@@ -138,7 +138,7 @@ describe('console features', () => {
     // The key works: it ships a line.
     await ship(secret!, [{ line: `${token} via the new key`, app: 'billing' }]);
     await page.reload();
-    await page.getByRole('cell', { name: 'shippers' }).waitFor();
+    await page.getByRole('cell', { name: 'shippers', exact: true }).waitFor();
     expect(await page.content()).not.toContain(secret!);
   });
 
@@ -161,8 +161,8 @@ describe('console features', () => {
   it('switches organisation, and a user of another organisation never sees the first one’s lines', async () => {
     await page.goto(`${platform.urls.console}/search?q=${encodeURIComponent(token)}&from=-1h`);
     await rows(page).first().waitFor();
-    await page.getByLabel('Organisation').selectOption(other.org);
-    await eventually(async () => ((await page.getByLabel('Organisation').inputValue()) === other.org ? true : undefined));
+    await page.getByLabel('Organisation', { exact: true }).selectOption(other.org);
+    await eventually(async () => ((await page.getByLabel('Organisation', { exact: true }).inputValue()) === other.org ? true : undefined));
     await page.goto(`${platform.urls.console}/search?q=${encodeURIComponent(token)}&from=-1h`);
     await rows(page).first().waitFor();
     await expect(rows(page).count()).resolves.toBe(1);

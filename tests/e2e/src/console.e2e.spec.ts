@@ -92,6 +92,18 @@ describe('console', () => {
     await runQuery(token);
     await rows().first().waitFor();
     await expect(page.getByTestId('histogram-total').textContent()).resolves.toBe('30 lines');
+    // The bars are drawn, the newest bucket included: pixels of the info and error colours on the canvas.
+    const colours = await page.evaluate<string[]>(`(() => {
+      const c = document.querySelector('.histogram-plot canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const found = new Set();
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] === 0x25 && d[i + 1] === 0x63 && d[i + 2] === 0xeb) found.add('info');
+        if (d[i] === 0xdc && d[i + 1] === 0x26 && d[i + 2] === 0x26) found.add('error');
+      }
+      return [...found].sort();
+    })()`);
+    expect(colours).toEqual(['error', 'info']);
     await eventually(async () => ((await rows().count()) >= 20 ? true : undefined));
     await expect(page.getByText('30 lines loaded').count()).resolves.toBe(1);
     expect(new URL(page.url()).searchParams.get('q')).toBe(token);
@@ -110,6 +122,7 @@ describe('console', () => {
   });
 
   it('narrows the results when a field value is clicked', async () => {
+    await rows().filter({ hasText: `${token} request 27 done` }).click();
     await page.getByRole('button', { name: 'Filter for status:500' }).click();
     await eventually(async () => ((await page.getByTestId('histogram-total').textContent()) === '10 lines' ? true : undefined));
     expect(new URL(page.url()).searchParams.get('q')).toBe(`${token} status:500`);

@@ -19,13 +19,19 @@ export function Histogram({ data, onZoom, height = 140 }: { data: HistogramData;
     const el = box.current;
     if (!el) return;
     const bars = uPlot.paths.bars!({ size: [0.9, 40], align: 1 });
+    const step = stacked.x.length > 1 ? stacked.x[1] - stacked.x[0] : 60;
     const drawn = [...stacked.series].reverse(); // tallest first, so the lower parts paint over it
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.05)] } },
+      // Each bar starts at its bucket's time (align 1), so the range ends one bucket after the
+      // last start: the newest bucket, where fresh lines land, is drawn whole.
+      scales: {
+        x: { time: true, range: (_u, min, max) => [min, max + step] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.05)] },
+      },
       axes: [
         { stroke: 'currentColor', grid: { show: false }, ticks: { show: false } },
         { stroke: 'currentColor', size: 50, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { show: false } },

@@ -31,7 +31,7 @@ export function ResultsList({ events, hasMore, loadingMore, onLoadMore, selected
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 15,
-    getItemKey: (i) => events[i]?.id ?? 'more',
+    getItemKey: useCallback((i: number) => events[i]?.id ?? 'more', [events]),
   });
   const items = virtual.getVirtualItems();
   const last = items[items.length - 1];

@@ -39,6 +39,8 @@ export function SearchPage() {
   const results = useResults(state.q, state.from, state.to, state.order);
   const histogram = useHistogram(state.q, state.from, state.to, state.split);
   const fields = useFields(state.q, state.from, state.to);
+  // Completion offers every field of the range, whatever the current (perhaps broken) query.
+  const allFields = useFields('', state.from, state.to);
   const problem = syntaxProblem(results.error) ?? syntaxProblem(histogram.error);
 
   const onFilter = useCallback((field: string, value: string, options: { negate: boolean; parsed: boolean }) => {
@@ -51,7 +53,7 @@ export function SearchPage() {
     <div className={`search-page${state.ctx ? ' with-context' : ''}`}>
       <h1 className="sr-only">Search</h1>
       <form className="search-bar" role="search" onSubmit={(e) => { e.preventDefault(); update({ q: draft, line: undefined }); }}>
-        <QueryBox value={draft} onChange={setDraft} onSubmit={(q) => update({ q, line: undefined })} fields={fields.data?.fields ?? []} range={state} problem={problem} />
+        <QueryBox value={draft} onChange={setDraft} onSubmit={(q) => update({ q, line: undefined })} fields={allFields.data?.fields ?? []} range={state} problem={problem} />
         <TimeRangePicker from={state.from} to={state.to} onChange={(from, to) => update({ from, to })} />
         <button type="submit" className="primary">Search</button>
       </form>

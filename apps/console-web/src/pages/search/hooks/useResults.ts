@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { search } from '../../../api/endpoints';
 import type { LogEvent } from '../../../api/types';
 import type { Order } from '../utils/searchState';
@@ -14,6 +15,7 @@ export function useResults(q: string, from: string, to: string, order: Order) {
     getNextPageParam: (last) => last.nextCursor,
     staleTime: 30_000,
   });
-  const events: LogEvent[] = query.data ? query.data.pages.flatMap((p) => p.events) : [];
+  // One array per page loaded (not per render): the list's item keys and sizes stay cached.
+  const events: LogEvent[] = useMemo(() => (query.data ? query.data.pages.flatMap((p) => p.events) : []), [query.data]);
   return { ...query, events };
 }
