@@ -3,7 +3,7 @@
 // scrolling through 100,000 loaded results (frame times, long frames), and a live tail at 1,000
 // lines/s for 10 minutes with the page's memory sampled (after garbage collection) along the way.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -13,6 +13,11 @@ import { fmt, mib, percentile } from './lib.mjs';
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(ROOT, 'test-output', 'console');
+const shot = async (page, name) => {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+};
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const QUERIES = ['level:error', 'app:billing', '"connection reset"', 'status:>=500', 'app:web level:warn', 'timeout', 'user:u42', 'host:host-7', 'retry payment', 'app:api -level:debug'];
 
@@ -70,6 +75,7 @@ async function scrollHundredThousand(context, consoleUrl, target) {
     if (Date.now() - started > 15 * 60_000) throw new Error(`only ${loaded} results loaded in 15 minutes`);
   }
   const loadSeconds = (Date.now() - started) / 1000;
+  await shot(page, 'bench-search-100k');
   // Scroll from the top to the bottom at a steady pace, one step per frame, timing each frame.
   const frames = await page.evaluate(`(async () => {
     const el = document.querySelector('.results');
@@ -122,6 +128,7 @@ async function tailMemory(context, urls, ingestKey, app, rate, seconds) {
   const started = Date.now();
   let sent = 0;
   let nextSample = 10_000;
+  let shotTaken = false;
   const ship = async () => {
     const lines = Array.from({ length: batch }, (_, k) => ({ line: `tail bench line ${sent + k} ${'x'.repeat(120)}`, app, level: 'info' }));
     sent += batch;
@@ -131,6 +138,10 @@ async function tailMemory(context, urls, ingestKey, app, rate, seconds) {
   while (Date.now() - started < seconds * 1000) {
     const tick = Date.now();
     await ship();
+    if (!shotTaken && Date.now() - started >= 20_000) {
+      shotTaken = true;
+      await shot(page, 'bench-tail-1000-per-second');
+    }
     if (Date.now() - started >= nextSample) {
       samples.push({ at: Math.round((Date.now() - started) / 1000), heap: await heap() });
       nextSample += seconds >= 300 ? 60_000 : 10_000;

@@ -94,6 +94,23 @@ describe('console features', () => {
     await eventually(async () => ((await page.getByTestId('tail-status').textContent()) === 'Stopped' ? true : undefined));
   });
 
+  it('reconnects after the query-api went away and resumes with the lines shipped meanwhile', async () => {
+    await page.goto(`${platform.urls.console}/tail?q=${encodeURIComponent(`${token} break`)}`);
+    await page.getByRole('button', { name: 'Start' }).click();
+    await eventually(async () => ((await page.getByTestId('tail-status').textContent()) === 'Live' ? true : undefined));
+    await ship(org.ingestKey, [{ line: `${token} break before`, app: 'billing' }]);
+    await tailLines(page).filter({ hasText: `${token} break before` }).waitFor({ timeout: 5000 });
+    await platform.stop('query-api');
+    await eventually(async () => ((await page.getByTestId('tail-status').textContent()) === 'Reconnecting…' ? true : undefined));
+    await screenshot(page, '11b-tail-reconnecting');
+    await ship(org.ingestKey, [{ line: `${token} break during`, app: 'billing' }]);
+    await platform.start('query-api');
+    await tailLines(page).filter({ hasText: `${token} break during` }).waitFor({ timeout: 20_000 });
+    await eventually(async () => ((await page.getByTestId('tail-status').textContent()) === 'Live' ? true : undefined));
+    expect(await tailLines(page).filter({ hasText: `${token} break before` }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Stop' }).click();
+  });
+
   it('saves a view, reopens it, renames it and deletes it', async () => {
     await page.goto(`${platform.urls.console}/search?q=${encodeURIComponent(`${token} export`)}&from=-1h`);
     await rows(page).first().waitFor();
