@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'vite';
 
 // No React plugin: Vite compiles TSX itself with the automatic JSX runtime (react/jsx-runtime).
@@ -6,6 +7,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   base: '/',
+  // The typed client of the REST API, from its TypeScript source (libs/api-client).
+  resolve: { alias: { '@millrace/api-client': path.resolve(import.meta.dirname, '../../libs/api-client/src/index.ts') } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,19 +1,19 @@
-// Every API call of the page, in one file: the console's own session routes (/session), the
-// query-api through /api/query and auth through /api/auth. Pages call these functions only.
-import { request, withQuery, type Query } from './http';
+// Every API call of the page, in one file: the console's own session routes (/session), and the
+// query-api and auth through the generated client (libs/api-client). Pages call these only.
+import { authApi, call, queryApi, request, withQuery } from './http';
 import type {
-  ApiKeyView, ConfigObject, ConsoleSettings, CreatedKey, EventContext, FieldsAnswer, Histogram, LogEvent, Member, NumericStats,
+  ApiKeyView, ConfigObject, ConsoleSettings, CreatedKey, EventContext, FieldsAnswer, Histogram, Member, NumericStats,
   Organisation, OrgView, Role, SavedView, SearchPage, SessionView, TopValues, UsageAnswer,
 } from './types';
-
-const Q = '/api/query/v1';
-const A = '/api/auth/v1';
 
 export interface RangeQuery {
   q: string;
   from: string;
   to: string;
 }
+
+/** Bodies typed by the person in the settings' JSON editors: the services validate them and say what is wrong. */
+type Free = never;
 
 export const session = {
   current: () => request<SessionView>('/session'),
@@ -25,101 +25,106 @@ export const session = {
 };
 
 export const search = {
-  page: (r: RangeQuery & { order: 'asc' | 'desc'; limit: number; cursor?: string }, signal?: AbortSignal) =>
-    request<SearchPage>(`${Q}/search`, { query: { ...r }, signal }),
-  context: (id: string, before = 25, after = 25) => request<EventContext>(`${Q}/events/${encodeURIComponent(id)}/context`, { query: { before, after } }),
-  histogram: (r: RangeQuery & { split?: string; top?: number }, signal?: AbortSignal) =>
-    request<Histogram>(`${Q}/graphs/histogram`, { query: { ...r, interval: 'auto' }, signal }),
-  top: (r: RangeQuery & { field: string; size?: number }, signal?: AbortSignal) => request<TopValues>(`${Q}/graphs/top`, { query: { ...r }, signal }),
-  stats: (r: RangeQuery & { field: string; percentiles?: string }, signal?: AbortSignal) =>
-    request<NumericStats>(`${Q}/graphs/stats`, { query: { ...r, interval: 'auto' }, signal }),
-  fields: (r: RangeQuery, signal?: AbortSignal) => request<FieldsAnswer>(`${Q}/fields`, { query: { ...r, sample: 1000 }, signal }),
-  /** A download of every matching line, streamed by the browser straight to a file. */
-  exportUrl: (r: RangeQuery & { format: 'ndjson' | 'csv'; order?: 'asc' | 'desc' }) => withQuery(`${Q}/export`, { ...r }),
-  /** The live tail's Server-Sent Events stream (the session cookie authenticates it). */
+  page: (r: RangeQuery & { order: 'asc' | 'desc'; limit: number; cursor?: string }, signal?: AbortSignal): Promise<SearchPage> =>
+    call(queryApi.GET('/v1/search', { params: { query: { ...r } }, signal })),
+  context: (id: string, before = 25, after = 25): Promise<EventContext> =>
+    call(queryApi.GET('/v1/events/{id}/context', { params: { path: { id }, query: { before, after } } })),
+  histogram: (r: RangeQuery & { split?: string; top?: number }, signal?: AbortSignal): Promise<Histogram> =>
+    call(queryApi.GET('/v1/graphs/histogram', { params: { query: { ...r, interval: 'auto' } }, signal })),
+  top: (r: RangeQuery & { field: string; size?: number }, signal?: AbortSignal): Promise<TopValues> =>
+    call(queryApi.GET('/v1/graphs/top', { params: { query: { ...r } }, signal })),
+  stats: (r: RangeQuery & { field: string; percentiles?: string }, signal?: AbortSignal): Promise<NumericStats> =>
+    call(queryApi.GET('/v1/graphs/stats', { params: { query: { ...r, interval: 'auto' } }, signal })),
+  fields: (r: RangeQuery, signal?: AbortSignal): Promise<FieldsAnswer> =>
+    call(queryApi.GET('/v1/fields', { params: { query: { ...r, sample: 1000 } }, signal })),
+  /** A download of every matching line, streamed by the browser straight to a file (a link, not a fetch). */
+  exportUrl: (r: RangeQuery & { format: 'ndjson' | 'csv'; order?: 'asc' | 'desc' }) => withQuery('/api/query/v1/export', { ...r }),
+  /** The live tail's Server-Sent Events stream (an EventSource; the session cookie authenticates it). */
   tailUrl: (q: string, options: { backlog?: number; lastEventId?: string } = {}) =>
-    withQuery(`${Q}/tail`, { q, backlog: options.backlog, lastEventId: options.lastEventId }),
+    withQuery('/api/query/v1/tail', { q, backlog: options.backlog, lastEventId: options.lastEventId }),
 };
 
 export const views = {
-  list: () => request<SavedView[] | { views: SavedView[] }>(`${Q}/views`).then((r) => (Array.isArray(r) ? r : r.views)),
-  create: (view: { name: string; query: string; from?: string; to?: string }) => request<SavedView>(`${Q}/views`, { method: 'POST', body: view }),
-  update: (id: string, changes: Partial<Pick<SavedView, 'name' | 'query' | 'from' | 'to'>>) =>
-    request<SavedView>(`${Q}/views/${id}`, { method: 'PATCH', body: changes }),
-  remove: (id: string) => request<void>(`${Q}/views/${id}`, { method: 'DELETE' }),
+  list: (): Promise<SavedView[]> => call(queryApi.GET('/v1/views')),
+  create: (view: { name: string; query: string; from: string; to?: string }): Promise<SavedView> => call(queryApi.POST('/v1/views', { body: view })),
+  // A PATCH changes only what it names (the document lists the defaults of a whole view as required).
+  update: (id: string, changes: { name?: string; query?: string; from?: string; to?: string }): Promise<SavedView> =>
+    call(queryApi.PATCH('/v1/views/{id}', { params: { path: { id } }, body: changes as Free })),
+  remove: (id: string): Promise<void> => call(queryApi.DELETE('/v1/views/{id}', { params: { path: { id } } })).then(() => undefined),
 };
 
 export const keys = {
-  list: () => request<ApiKeyView[] | { keys: ApiKeyView[] }>(`${A}/keys`).then((r) => (Array.isArray(r) ? r : r.keys)),
-  create: (body: { name: string; kind: 'ingest' | 'service'; scopes?: string[] }) => request<CreatedKey>(`${A}/keys`, { method: 'POST', body }),
-  rotate: (id: string, graceSeconds: number) => request<CreatedKey>(`${A}/keys/${id}/rotate`, { method: 'POST', body: { graceSeconds } }),
-  revoke: (id: string) => request<void>(`${A}/keys/${id}`, { method: 'DELETE' }),
+  list: (): Promise<ApiKeyView[]> => call(authApi.GET('/v1/keys')).then((r) => r.keys),
+  create: (body: { name: string; kind: 'ingest' | 'service'; scopes?: string[] }): Promise<CreatedKey> =>
+    call(authApi.POST('/v1/keys', { body: body as Free })) as Promise<CreatedKey>,
+  rotate: (id: string, graceSeconds: number): Promise<CreatedKey> =>
+    call(authApi.POST('/v1/keys/{id}/rotate', { params: { path: { id } }, body: { graceSeconds } })) as Promise<CreatedKey>,
+  revoke: (id: string): Promise<void> => call(authApi.DELETE('/v1/keys/{id}', { params: { path: { id } } })).then(() => undefined),
 };
 
 export const members = {
-  list: () => request<Member[] | { members: Member[] }>(`${A}/members`).then((r) => (Array.isArray(r) ? r : r.members)),
-  add: (body: { email: string; role: Role; password?: string; name?: string }) => request<Member>(`${A}/members`, { method: 'POST', body }),
-  setRole: (userId: string, role: Role) => request<Member>(`${A}/members/${userId}`, { method: 'PATCH', body: { role } }),
-  remove: (userId: string) => request<void>(`${A}/members/${userId}`, { method: 'DELETE' }),
+  list: (): Promise<Member[]> => call(authApi.GET('/v1/members')).then((r) => r.members),
+  add: (body: { email: string; role: Role; password?: string; name?: string }) => call(authApi.POST('/v1/members', { body })),
+  setRole: (userId: string, role: Role) => call(authApi.PATCH('/v1/members/{userId}', { params: { path: { userId } }, body: { role } })),
+  remove: (userId: string): Promise<void> => call(authApi.DELETE('/v1/members/{userId}', { params: { path: { userId } } })).then(() => undefined),
 };
 
 export const org = {
-  get: () => request<OrgView>(`${A}/org`),
-  update: (changes: Partial<OrgView['settings']> & { name?: string }) => request<OrgView>(`${A}/org/settings`, { method: 'PATCH', body: changes }),
+  get: (): Promise<OrgView> => call(authApi.GET('/v1/org')),
+  update: (changes: Record<string, unknown>): Promise<OrgView> => call(authApi.PATCH('/v1/org/settings', { body: changes as Free })),
 };
 
-function listOf<T>(answer: unknown, key: string): T[] {
-  if (Array.isArray(answer)) return answer as T[];
-  const inner = (answer as Record<string, unknown> | undefined)?.[key];
-  return Array.isArray(inner) ? (inner as T[]) : [];
-}
-
-/** A configuration collection of the query-api (`/v1/<path>`): list, get, create, update, delete. */
-function collection(path: string, key: string) {
-  return {
-    list: () => request<unknown>(`${Q}/${path}`).then((r) => listOf<ConfigObject>(r, key)),
-    get: (id: string) => request<ConfigObject>(`${Q}/${path}/${id}`),
-    create: (body: unknown) => request<ConfigObject>(`${Q}/${path}`, { method: 'POST', body }),
-    update: (id: string, body: unknown) => request<ConfigObject>(`${Q}/${path}/${id}`, { method: 'PATCH', body }),
-    remove: (id: string) => request<void>(`${Q}/${path}/${id}`, { method: 'DELETE' }),
-  };
-}
+const asObjects = (list: unknown): ConfigObject[] => (Array.isArray(list) ? list : []) as ConfigObject[];
 
 export const parsingRules = {
-  ...collection('parsing-rules', 'rules'),
-  dryRun: (rule: unknown, lines: Array<{ line: string; app?: string }>) => request<unknown>(`${Q}/parsing-rules/dry-run`, { method: 'POST', body: { rule, lines } }),
+  list: () => call(queryApi.GET('/v1/parsing-rules')).then(asObjects),
+  create: (body: unknown) => call(queryApi.POST('/v1/parsing-rules', { body: body as Free })) as Promise<ConfigObject>,
+  update: (id: string, body: unknown) => call(queryApi.PATCH('/v1/parsing-rules/{id}', { params: { path: { id } }, body: body as Free })) as Promise<ConfigObject>,
+  remove: (id: string) => call(queryApi.DELETE('/v1/parsing-rules/{id}', { params: { path: { id } } })).then(() => undefined),
+  dryRun: (rule: unknown, lines: Array<{ line: string; app?: string }>) => call(queryApi.POST('/v1/parsing-rules/dry-run', { body: { rule, lines } as Free })),
 };
 
 export const redaction = {
-  get: () => request<Record<string, unknown>>(`${Q}/redaction`),
-  put: (settings: unknown) => request<Record<string, unknown>>(`${Q}/redaction`, { method: 'PUT', body: settings }),
-  dryRun: (settings: unknown, lines: string[]) => request<unknown>(`${Q}/redaction/dry-run`, { method: 'POST', body: { settings, lines } }),
+  get: () => call(queryApi.GET('/v1/redaction')) as Promise<Record<string, unknown>>,
+  put: (settings: unknown) => call(queryApi.PUT('/v1/redaction', { body: settings as Free })),
+  dryRun: (settings: unknown, lines: string[]) => call(queryApi.POST('/v1/redaction/dry-run', { body: { settings, lines } as Free })),
 };
 
-export const routingRules = collection('routing-rules', 'rules');
-export const drains = collection('drains', 'drains');
+export const routingRules = {
+  list: () => call(queryApi.GET('/v1/routing-rules')).then(asObjects),
+  create: (body: unknown) => call(queryApi.POST('/v1/routing-rules', { body: body as Free })) as Promise<ConfigObject>,
+  update: (id: string, body: unknown) => call(queryApi.PATCH('/v1/routing-rules/{id}', { params: { path: { id } }, body: body as Free })) as Promise<ConfigObject>,
+  remove: (id: string) => call(queryApi.DELETE('/v1/routing-rules/{id}', { params: { path: { id } } })).then(() => undefined),
+};
+
+export const drains = {
+  list: () => call(queryApi.GET('/v1/drains')).then(asObjects),
+  get: (id: string) => call(queryApi.GET('/v1/drains/{id}', { params: { path: { id } } })) as Promise<ConfigObject>,
+  create: (body: unknown) => call(queryApi.POST('/v1/drains', { body: body as Free })) as Promise<ConfigObject>,
+  update: (id: string, body: unknown) => call(queryApi.PATCH('/v1/drains/{id}', { params: { path: { id } }, body: body as Free })) as Promise<ConfigObject>,
+  remove: (id: string) => call(queryApi.DELETE('/v1/drains/{id}', { params: { path: { id } } })).then(() => undefined),
+};
 
 export const alerts = {
-  ...collection('alerts', 'alerts'),
-  history: (id: string) => request<unknown>(`${Q}/alerts/${id}/history`),
-  test: (id: string) => request<unknown>(`${Q}/alerts/${id}/test`, { method: 'POST', body: {} }),
-  testDraft: (alert: unknown) => request<unknown>(`${Q}/alerts/test`, { method: 'POST', body: alert }),
-  setEnabled: (id: string, enabled: boolean) => request<unknown>(`${Q}/alerts/${id}/${enabled ? 'enable' : 'disable'}`, { method: 'POST', body: {} }),
+  list: () => call(queryApi.GET('/v1/alerts')).then((r) => asObjects(r.alerts)),
+  create: (body: unknown) => call(queryApi.POST('/v1/alerts', { body: body as Free })) as Promise<ConfigObject>,
+  update: (id: string, body: unknown) => call(queryApi.PATCH('/v1/alerts/{id}', { params: { path: { id } }, body: body as Free })) as Promise<ConfigObject>,
+  remove: (id: string) => call(queryApi.DELETE('/v1/alerts/{id}', { params: { path: { id } } })).then(() => undefined),
+  history: (id: string) => call(queryApi.GET('/v1/alerts/{id}/history', { params: { path: { id } } })),
+  test: (id: string) => call(queryApi.POST('/v1/alerts/{id}/test', { params: { path: { id } }, body: {} as Free })),
 };
 
 export const archives = {
-  get: () => request<ConfigObject | null>(`${Q}/archives`),
-  create: (body: unknown) => request<ConfigObject>(`${Q}/archives`, { method: 'POST', body }),
-  replace: (body: unknown) => request<ConfigObject>(`${Q}/archives`, { method: 'PUT', body }),
-  remove: () => request<void>(`${Q}/archives`, { method: 'DELETE' }),
-  status: () => request<Record<string, unknown>>(`${Q}/archives/status`),
-  rehydrations: () => request<unknown>(`${Q}/archives/rehydrations`).then((r) => listOf<ConfigObject>(r, 'rehydrations')),
-  rehydrate: (body: { from: string; to: string; query?: string }) => request<ConfigObject>(`${Q}/archives/rehydrations`, { method: 'POST', body }),
-  dropRehydration: (id: string) => request<void>(`${Q}/archives/rehydrations/${id}`, { method: 'DELETE' }),
+  get: (): Promise<Record<string, unknown> | null> => call(queryApi.GET('/v1/archives')),
+  create: (body: unknown): Promise<Record<string, unknown>> => call(queryApi.POST('/v1/archives', { body: body as Free })),
+  replace: (body: unknown): Promise<Record<string, unknown>> => call(queryApi.PUT('/v1/archives', { body: body as Free })),
+  remove: () => call(queryApi.DELETE('/v1/archives')).then(() => undefined),
+  status: () => call(queryApi.GET('/v1/archives/status')) as Promise<Record<string, unknown>>,
+  rehydrations: () => call(queryApi.GET('/v1/archives/rehydrations')).then((r) => asObjects((r as { jobs?: unknown; rehydrations?: unknown }).jobs ?? (r as { rehydrations?: unknown }).rehydrations ?? r)),
+  rehydrate: (body: { from: string; to: string; query?: string }) => call(queryApi.POST('/v1/archives/rehydrations', { body: { ...body, query: body.query ?? '' } })),
+  dropRehydration: (id: string) => call(queryApi.DELETE('/v1/archives/rehydrations/{id}', { params: { path: { id } } })).then(() => undefined),
 };
 
 export const usage = {
-  day: (day?: string) => request<UsageAnswer>(`${Q}/usage`, { query: { day } }),
+  day: (day?: string): Promise<UsageAnswer> => call(queryApi.GET('/v1/usage', { params: { query: { day } } })),
 };
-
-export type { Query, LogEvent };

@@ -1,8 +1,10 @@
 /**
- * The one way the page talks to the console's server: same origin, the session in an httpOnly
- * cookie, the CSRF token echoed on every state-changing call, and one error shape for everything
- * (including a server that cannot be reached).
+ * How the page reaches the API: the generated client of the REST API (libs/api-client) against
+ * this origin — the console passes /api/query/* to the query-api and /api/auth/* to auth — with
+ * the session in an httpOnly cookie, the CSRF token echoed on every state-changing call, and one
+ * error type for everything, including a server that cannot be reached.
  */
+import { createAuthClient, createQueryApiClient, MillraceApiError, unwrap } from '@millrace/api-client';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -53,6 +55,48 @@ export function withQuery(path: string, query?: Query): string {
   return text ? `${path}?${text}` : path;
 }
 
+const NETWORK = 'The console cannot be reached: check your network connection, then retry.';
+
+/** fetch for this origin: cookies, the CSRF token on state-changing calls, network failures as ApiError. */
+async function consoleFetch(input: Request): Promise<Response> {
+  const request = input;
+  if (request.method !== 'GET' && request.method !== 'HEAD') request.headers.set('x-csrf-token', csrfToken());
+  try {
+    return await fetch(request, { credentials: 'same-origin' });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'network', NETWORK);
+  }
+}
+
+const origin = typeof window === 'undefined' ? 'http://localhost' : window.location.origin;
+export const queryApi = createQueryApiClient({ baseUrl: `${origin}/api/query`, fetch: consoleFetch });
+export const authApi = createAuthClient({ baseUrl: `${origin}/api/auth`, fetch: consoleFetch });
+
+function fromClientError(error: unknown): unknown {
+  if (!(error instanceof MillraceApiError)) return error;
+  const status = error.status;
+  const message = error.message || (status >= 500 ? `The server answered ${status}; retry in a moment.` : `The server answered ${status}.`);
+  return new ApiError(status, error.code, message, error.body.error.details, error.requestId, error.retryAfterSeconds);
+}
+
+function noticeSessionEnd(error: unknown, path: string): void {
+  if (error instanceof ApiError && error.status === 401 && (error.code === 'session_expired' || error.code === 'not_logged_in') && !path.startsWith('/session')) {
+    for (const listener of sessionEndedListeners) listener();
+  }
+}
+
+/** The data of a generated-client call, or an ApiError (and the log-in screen when the session ended). */
+export async function call<T>(promise: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  try {
+    return await unwrap(promise);
+  } catch (error) {
+    const e = fromClientError(error);
+    noticeSessionEnd(e, '/api');
+    throw e;
+  }
+}
+
 export interface RequestOptions {
   method?: string;
   query?: Query;
@@ -60,20 +104,18 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** The console's own routes (/session…), which are not part of the services' API documents. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = csrfToken();
   let res: Response;
   try {
-    res = await fetch(withQuery(path, options.query), {
-      method, headers, credentials: 'same-origin', signal: options.signal,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    res = await consoleFetch(new Request(new URL(withQuery(path, options.query), origin), {
+      method, headers, signal: options.signal, body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    }));
   } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new ApiError(0, 'network', 'The console cannot be reached: check your network connection, then retry.');
+    throw error instanceof ApiError || (error as Error).name === 'AbortError' ? error : new ApiError(0, 'network', NETWORK);
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -87,14 +129,11 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     const e = (body as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
     const retry = res.headers.get('retry-after');
     const error = new ApiError(
-      res.status,
-      e?.code ?? `http_${res.status}`,
+      res.status, e?.code ?? `http_${res.status}`,
       e?.message ?? (res.status >= 500 ? `The server answered ${res.status}; retry in a moment.` : `The server answered ${res.status}.`),
       e?.details, e?.requestId ?? res.headers.get('x-request-id') ?? undefined, retry ? Number(retry) : undefined,
     );
-    if (res.status === 401 && (error.code === 'session_expired' || error.code === 'not_logged_in') && !path.startsWith('/session')) {
-      for (const listener of sessionEndedListeners) listener();
-    }
+    noticeSessionEnd(error, path);
     throw error;
   }
   return body as T;

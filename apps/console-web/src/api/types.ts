@@ -1,8 +1,41 @@
-// The shapes of the answers the page uses. Until the generated client of the typed REST API
-// (libs/api-client) lands, they are written here, in one place, and only the API layer uses them.
+// The shapes the page works with: those of the typed REST API (libs/api-client, generated from
+// the services' OpenAPI documents), and the console's own session routes.
+import type { AuthComponents, QueryApiComponents } from '@millrace/api-client';
 
-export type Role = 'owner' | 'admin' | 'member' | 'viewer';
+type Q = QueryApiComponents['schemas'];
+type A = AuthComponents['schemas'];
 
+export type Role = A['Member']['role'];
+
+export type LogEvent = Pick<Q['LogEvent'], 'id' | 'ts' | 'app' | 'host' | 'level' | 'message' | 'tags'> & {
+  fields: Record<string, unknown>;
+  source?: Q['LogEvent']['source'];
+};
+export type SearchPage = Q['SearchPage'];
+export type EventContext = Q['EventContext'];
+export type Histogram = Q['Histogram'];
+export type TopValues = Q['TopValues'];
+export type NumericStats = Q['NumericStats'];
+export type StatsRow = NumericStats['overall'];
+export type FieldsAnswer = Q['FieldList'];
+export type FieldSummary = FieldsAnswer['fields'][number];
+export type SavedView = Q['SavedView'];
+export type UsageAnswer = Q['Usage'];
+
+export type ApiKeyView = A['Key'];
+export type CreatedKey = A['Key'] & { secret: string };
+export type Member = A['Member'];
+export type OrgView = A['Organisation'];
+export type Organisation = A['UserOrganisations'][number];
+
+/** Configuration objects (rules, drains, alerts…) as the settings screens edit them: JSON with an id. */
+export interface ConfigObject {
+  id: string;
+  name?: string;
+  [key: string]: unknown;
+}
+
+/** The console's own answers (apps/console, not part of the services' documents). */
 export interface SessionView {
   authenticated: true;
   user: { id: string; email: string };
@@ -10,136 +43,7 @@ export interface SessionView {
   role: Role;
 }
 
-export interface Organisation {
-  org: string;
-  name: string;
-  role: Role;
-}
-
 export interface ConsoleSettings {
   ingestUrl?: string;
   syslog?: { host: string; tcpPort?: number; tlsPort?: number };
-}
-
-export interface LogEvent {
-  id: string;
-  ts: number;
-  receivedAt?: number;
-  app: string;
-  host: string;
-  level?: string;
-  message: string;
-  tags: string[];
-  fields: Record<string, unknown>;
-  source?: string;
-}
-
-export interface SearchPage {
-  events: LogEvent[];
-  nextCursor?: string;
-  took: number;
-}
-
-export interface EventContext {
-  event: LogEvent;
-  before: LogEvent[];
-  after: LogEvent[];
-}
-
-export interface Histogram {
-  interval: string;
-  buckets: number[];
-  total: number[];
-  series?: Array<{ key: string; counts: number[] }>;
-}
-
-export interface TopValues {
-  field: string;
-  values: Array<{ value: string | number; count: number }>;
-  other: number;
-}
-
-export interface StatsRow {
-  count: number;
-  min: number | null;
-  max: number | null;
-  avg: number | null;
-  percentiles: Record<string, number | null>;
-}
-
-export interface NumericStats {
-  interval: string;
-  overall: StatsRow;
-  buckets: Array<StatsRow & { ts: number }>;
-}
-
-export interface FieldSummary {
-  name: string;
-  types: string[];
-  count: number;
-  examples: unknown[];
-}
-
-export interface FieldsAnswer {
-  fields: FieldSummary[];
-  sampled?: number;
-}
-
-export interface SavedView {
-  id: string;
-  name: string;
-  query: string;
-  from?: string | null;
-  to?: string | null;
-  createdAt?: string;
-  updatedAt?: string;
-}
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  kind: 'ingest' | 'service';
-  scopes: string[];
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  rotatedAt: string | null;
-  previousSecretValidUntil: string | null;
-}
-
-export type CreatedKey = ApiKeyView & { secret: string };
-
-export interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  joinedAt: string;
-}
-
-export interface OrgView {
-  id: string;
-  name: string;
-  createdAt: string;
-  settings: { retentionClass: string; dailyQuotaBytes: number; ingestRateLimit: number };
-}
-
-/** Configuration objects (rules, drains, alerts...): their common part; the rest is shown as it comes. */
-export interface ConfigObject {
-  id: string;
-  name?: string;
-  [key: string]: unknown;
-}
-
-export interface UsageRow {
-  app: string;
-  [counter: string]: unknown;
-}
-
-export interface UsageAnswer {
-  day: string;
-  apps?: UsageRow[];
-  totals?: Record<string, unknown>;
-  quota?: Record<string, unknown>;
-  [key: string]: unknown;
 }

@@ -298,6 +298,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisations you belong to and your role in each
+         * @description Credentials: session.
+         */
+        get: operations["sessionsOrganisations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions/refresh": {
         parameters: {
             query?: never;
@@ -312,6 +332,26 @@ export interface paths {
          * @description Public: no credential needed.
          */
         post: operations["sessionsRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move to another organisation you belong to: this session ends, a new one starts there (new access and refresh tokens)
+         * @description Credentials: session.
+         */
+        post: operations["sessionsSwitchOrg"];
         delete?: never;
         options?: never;
         head?: never;
@@ -566,6 +606,15 @@ export interface components {
         };
         /**
          * @example {
+         *       "org": "acme"
+         *     }
+         */
+        SwitchOrganisationRequest: {
+            /** @description the id of another organisation the user belongs to */
+            org: string;
+        };
+        /**
+         * @example {
          *       "retentionClass": "r90",
          *       "dailyQuotaBytes": 10737418240,
          *       "ingestRateLimit": 5000
@@ -583,6 +632,26 @@ export interface components {
              */
             retentionClass?: "r3" | "r7" | "r14" | "r30" | "r90" | "r365";
         };
+        /**
+         * @example [
+         *       {
+         *         "org": "acme",
+         *         "name": "Acme",
+         *         "role": "owner"
+         *       },
+         *       {
+         *         "org": "acme-eu",
+         *         "name": "Acme EU",
+         *         "role": "viewer"
+         *       }
+         *     ]
+         */
+        UserOrganisations: {
+            name: string;
+            org: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member" | "viewer";
+        }[];
     };
     responses: {
         /** @description Refused input: `details` names every invalid field (code validation_failed), or a value of the right shape that is still wrong (code invalid_value) */
@@ -1143,6 +1212,28 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    sessionsOrganisations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOrganisations"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     sessionsRefresh: {
         parameters: {
             query?: never;
@@ -1172,6 +1263,38 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    sessionsSwitchOrg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "org": "acme"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SwitchOrganisationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionTokens"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
 }

@@ -37,9 +37,10 @@ export function ContextPanel({ id, onClose }: { id: string; onClose: () => void 
       </header>
       {context.isPending ? <Loading label="Loading the lines around it…" /> : null}
       {context.error ? <ErrorState error={context.error} onRetry={() => void context.refetch()} /> : null}
-      {context.data ? (
+      {context.data && !context.data.event ? <p className="muted">That line is no longer there (its retention ended, or it was archived).</p> : null}
+      {context.data?.event ? (
         <>
-          <p className="muted small">Same app ({context.data.event.app}) and host ({context.data.event.host}), oldest first.</p>
+          <p className="muted small">Same app ({context.data.event.app || '(none)'}) and host ({context.data.event.host || '(none)'}), oldest first.</p>
           <Lines events={context.data.before} label="lines before" />
           <div className="context-event" aria-label="The line" aria-current="true"><LogLine event={context.data.event} expanded={false} /></div>
           <Lines events={context.data.after} label="lines after" />
