@@ -52,7 +52,8 @@ async function timeToFirstResults(context, consoleUrl, samples) {
     await page.addInitScript(FIRST_ROW_PROBE);
     const q = QUERIES[i % QUERIES.length];
     await page.goto(`${consoleUrl}/search?q=${encodeURIComponent(q)}&from=-24h`);
-    await page.waitForFunction('window.__firstRow', null, { timeout: 60_000, polling: 50 });
+    // A function, not a string: the console's Content-Security-Policy forbids eval, even to Playwright's string predicates.
+    await page.waitForFunction(() => globalThis.__firstRow, null, { timeout: 60_000, polling: 50 });
     times.push(await page.evaluate('window.__firstRow'));
     await page.close();
   }
