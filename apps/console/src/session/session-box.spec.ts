@@ -14,15 +14,17 @@ describe('SessionBox', () => {
 
   it('refuses an altered cookie', () => {
     const sealed = box.seal({ role: 'viewer' });
-    const raw = Buffer.from(sealed.slice(3), 'base64url');
-    raw[20] ^= 1;
-    expect(box.open(`v1.${raw.toString('base64url')}`)).toBeUndefined();
+    const parts = sealed.split('.');
+    const body = Buffer.from(parts[4], 'base64url');
+    body[0] ^= 1;
+    parts[4] = body.toString('base64url');
+    expect(box.open(parts.join('.'))).toBeUndefined();
   });
 
   it('refuses a cookie sealed with another secret, garbage and nothing', () => {
     const other = new SessionBox('another secret of at least thirty-two characters');
     expect(box.open(other.seal({ a: 1 }))).toBeUndefined();
-    expect(box.open('v1.AAAA')).toBeUndefined();
+    expect(box.open('s2.000000000000.AAAA.AAAA.AAAA')).toBeUndefined();
     expect(box.open('hello')).toBeUndefined();
     expect(box.open(undefined)).toBeUndefined();
   });

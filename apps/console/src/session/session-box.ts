@@ -1,40 +1,29 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { Sealer } from '@millrace/sealing';
 
-const VERSION = 'v1';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+const CONTEXT = 'console:session';
+const MAX_COOKIE = 8192;
 
 /**
- * Seals small JSON values for cookies: AES-256-GCM under a key derived from the console's secret
- * (HKDF-SHA256), so a cookie can be neither read nor altered by the browser. Any replica with
- * the same secret opens what another sealed.
+ * Seals the session cookie with the one sealing of Millrace (libs/sealing: AES-256-GCM, key id,
+ * a context as associated data), so a cookie can be neither read nor altered by the browser. Any
+ * replica with the same secret opens what another sealed.
  */
 export class SessionBox {
-  private readonly key: Buffer;
+  private readonly sealer: Sealer;
 
-  constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), 'millrace-console-session', 32));
+  constructor(secret: string, oldSecrets: readonly string[] = []) {
+    this.sealer = new Sealer(secret, oldSecrets);
   }
 
   seal(value: unknown): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(VERSION));
-    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return `${VERSION}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+    return this.sealer.sealJson(CONTEXT, value);
   }
 
   /** The sealed value, or undefined for anything altered, foreign or malformed. */
   open<T>(sealed: string | undefined): T | undefined {
-    if (!sealed || !sealed.startsWith(`${VERSION}.`) || sealed.length > 8192) return undefined;
-    const raw = Buffer.from(sealed.slice(VERSION.length + 1), 'base64url');
-    if (raw.length < IV_BYTES + TAG_BYTES + 1) return undefined;
+    if (!sealed || sealed.length > MAX_COOKIE) return undefined;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(VERSION));
-      decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-      const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-      return JSON.parse(text) as T;
+      return this.sealer.openJson<T>(CONTEXT, sealed);
     } catch {
       return undefined;
     }
