@@ -170,15 +170,22 @@ function localConsoleEnv(profile) {
 
 /**
  * The console serves apps/console-web/dist, made by `vite build` (the console-web project's
- * build target, part of `npm start` and `npm test`). A launcher that only ran `tsc -b` gets it
- * built here once, so the console never starts without its page.
+ * bundle target, part of `npm start` and `npm test`). A launcher that only ran `tsc -b` gets it
+ * built here once. Where it cannot be built (a node_modules from before the console, without
+ * vite: run `npm install`), the console is left out with a warning instead of failing the start
+ * of every other service. Returns whether the page is there.
  */
 function ensureConsoleBundle() {
   const index = path.join(REPO_ROOT, 'apps', 'console-web', 'dist', 'index.html');
-  if (fs.existsSync(index)) return;
-  execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
-    cwd: path.join(REPO_ROOT, 'apps', 'console-web'), stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  if (fs.existsSync(index)) return true;
+  const vite = path.join(REPO_ROOT, 'node_modules', '.bin', 'vite');
+  try {
+    execFileSync(vite, ['build', '--logLevel', 'warn'], { cwd: path.join(REPO_ROOT, 'apps', 'console-web'), stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch (error) {
+    process.stderr.write(`console: not started, its page could not be built (${error.code === 'ENOENT' ? 'vite is not installed: run npm install' : error.message})\n`);
+    return false;
+  }
+  return fs.existsSync(index);
 }
 
 function serviceEnv(profile, name, stackEnv, extra = {}) {
@@ -239,7 +246,7 @@ function migrate(stackEnv) {
 function startInstance(profile, instance, stackEnv, extra) {
   const existing = runningPid(profile, instance.name);
   if (existing) return existing;
-  if (instance.service === 'console') ensureConsoleBundle();
+  if (instance.service === 'console' && !ensureConsoleBundle()) return undefined;
   fs.mkdirSync(stateDir(profile), { recursive: true });
   const log = fs.openSync(logFile(profile, instance.name), 'a');
   // MILLRACE_NODE_ARGS passes flags to node itself, e.g. `--cpu-prof` for profiling.
@@ -293,8 +300,8 @@ async function waitInstanceReady(profile, name, timeoutMs) {
 }
 
 async function startAll(profile, stackEnv, extraFor = () => ({})) {
-  for (const service of SERVICES) startService(profile, service, stackEnv, extraFor(service));
-  for (const service of SERVICES) await waitReady(profile, service);
+  const started = SERVICES.filter((service) => startService(profile, service, stackEnv, extraFor(service)) !== undefined);
+  for (const service of started) await waitReady(profile, service);
 }
 
 /** SIGTERM (graceful: consumers stop pulling and drain), SIGKILL after the timeout; every replica of a service. */
