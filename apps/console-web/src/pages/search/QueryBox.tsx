@@ -5,10 +5,7 @@ import type { FieldSummary } from '../../api/types';
 import { applySuggestion, suggestFields, suggestValues, typingAt, type Suggestion, type Typing } from './utils/completion';
 import { quoteValue, valueText } from './utils/queryEdit';
 
-export interface SyntaxProblem {
-  position: number;
-  message: string;
-}
+import type { SyntaxProblem } from './utils/syntaxProblem';
 
 interface Props {
   value: string;

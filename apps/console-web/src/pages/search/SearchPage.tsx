@@ -12,7 +12,8 @@ import { useFields } from './hooks/useFields';
 import { useHistogram } from './hooks/useHistogram';
 import { useResults } from './hooks/useResults';
 import { useSearchState } from './hooks/useSearchState';
-import { QueryBox, type SyntaxProblem } from './QueryBox';
+import { QueryBox } from './QueryBox';
+import { syntaxProblemOf, type SyntaxProblem } from './utils/syntaxProblem';
 import { ResultsList } from './ResultsList';
 import { SaveView } from './SaveView';
 import { TimeRangePicker } from './TimeRangePicker';
@@ -25,9 +26,7 @@ const SPLITS = [
 
 /** A query's syntax error as the query-api reports it (400 with the position), else undefined. */
 export function syntaxProblem(error: unknown): SyntaxProblem | undefined {
-  if (!(error instanceof ApiError) || error.status !== 400) return undefined;
-  const position = (error.details as { position?: unknown } | undefined)?.position;
-  return typeof position === 'number' ? { position, message: error.message } : undefined;
+  return error instanceof ApiError ? syntaxProblemOf(error.status, error.message, error.details) : undefined;
 }
 
 export function SearchPage() {
