@@ -308,6 +308,9 @@ export const APPS = {
         existingSecret: leaf('millrace-canary', S.str({ minLength: 1 }), 'Name of the existing Secret.'),
         ingestKeyKey: leaf('ingest-key', S.str({ minLength: 1 }), 'Key of the ingestion key (CANARY_INGEST_KEY).'),
         readKeyKey: leaf('read-key', S.str({ minLength: 1 }), 'Key of the read key (CANARY_READ_KEY).'),
+      }),
+    }),
+  },
   console: {
     component: 'console',
     title: 'Millrace console',
