@@ -8,11 +8,13 @@ export function LineChart({ x, y, label, height = 260 }: { x: number[]; y: Array
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    // Canvas text cannot use CSS's currentColor: the theme's text colour, read from the page.
+    const ink = getComputedStyle(el).color || '#555';
     const plot = new uPlot({
       width: Math.max(300, el.clientWidth), height,
       legend: { show: true },
       scales: { x: { time: true } },
-      axes: [{ stroke: 'currentColor', grid: { show: false } }, { stroke: 'currentColor', size: 60, grid: { stroke: 'rgba(128,128,128,0.2)' } }],
+      axes: [{ stroke: ink, grid: { show: false } }, { stroke: ink, size: 60, grid: { stroke: 'rgba(128,128,128,0.2)' } }],
       series: [{}, { label, stroke: '#2563eb', width: 2, spanGaps: false, points: { show: x.length < 60 } }],
     }, [x, y] as uPlot.AlignedData, el);
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(300, el.clientWidth), height }));

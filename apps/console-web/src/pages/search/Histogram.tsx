@@ -18,6 +18,8 @@ export function Histogram({ data, onZoom, height = 140 }: { data: HistogramData;
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    // Canvas text cannot use CSS's currentColor: the theme's text colour, read from the page.
+    const ink = getComputedStyle(el).color || '#555';
     const bars = uPlot.paths.bars!({ size: [0.9, 40], align: 1 });
     const step = stacked.x.length > 1 ? stacked.x[1] - stacked.x[0] : 60;
     const drawn = [...stacked.series].reverse(); // tallest first, so the lower parts paint over it
@@ -33,8 +35,8 @@ export function Histogram({ data, onZoom, height = 140 }: { data: HistogramData;
         y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.05)] },
       },
       axes: [
-        { stroke: 'currentColor', grid: { show: false }, ticks: { show: false } },
-        { stroke: 'currentColor', size: 50, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { show: false } },
+        { stroke: ink, grid: { show: false }, ticks: { show: false } },
+        { stroke: ink, size: 50, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { show: false } },
       ],
       series: [
         {},
